@@ -1,0 +1,24 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config is everything the service reads from flags and the environment.
+type Config struct {
+	// Addr is the HTTP listen address.
+	Addr string
+	// DatabaseURL is the PostgreSQL DSN; empty starts the embedded server.
+	DatabaseURL string
+	// DataDir is where the embedded server keeps its data.
+	DataDir string
+	// MaxConns and MinIdleConns size the pool (0 = pgx's defaults).
+	MaxConns, MinIdleConns int32
+	// ExecMode is pgx's query exec mode ("" = cache_statement).
+	ExecMode string
+	// ShutdownTimeout bounds the drain of in-flight requests.
+	ShutdownTimeout time.Duration
+	// LogLevel is the minimum level logged.
+	LogLevel slog.Level
+}

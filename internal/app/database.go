@@ -1,0 +1,89 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/postgres"
+	"github.com/aquila-go/aquila/postgres/pglocal"
+	"github.com/aquila-go/aquila/schema"
+)
+
+// DSN is the address of the service's database.
+type DSN string
+
+// Migrated marks that the database schema is at the latest migration; the
+// pool depends on it so that statements are prepared against the final schema.
+type Migrated struct{}
+
+// ProvideDSN returns cfg.DatabaseURL, or starts (or reuses) the embedded
+// server in cfg.DataDir when it is empty. The cleanup stops that server.
+func ProvideDSN(ctx context.Context, cfg Config, log *slog.Logger) (DSN, func(), error) {
+	if cfg.DatabaseURL != "" {
+		log.Info("using database", "dsn", postgres.Redact(cfg.DatabaseURL))
+		return DSN(cfg.DatabaseURL), func() {}, nil
+	}
+	dir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return "", nil, fmt.Errorf("data dir: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, fmt.Errorf("data dir: %w", err)
+	}
+	srv, err := pglocal.Start(ctx, pglocal.Config{Dir: dir, Logger: log})
+	if err != nil {
+		return "", nil, err
+	}
+	log.Info("embedded database started", "dir", dir, "port", srv.Port())
+	stop := func() {
+		if err := srv.Stop(context.Background()); err != nil {
+			log.Error("stop embedded database", "err", err)
+			return
+		}
+		log.Info("embedded database stopped")
+	}
+	return DSN(srv.SocketDSN("postgres")), stop, nil
+}
+
+// ProvideMigrated applies every pending migration of the reference schema.
+func ProvideMigrated(ctx context.Context, dsn DSN, log *slog.Logger) (Migrated, error) {
+	m, err := postgres.NewMigrator(string(dsn), schema.FS)
+	if err != nil {
+		return Migrated{}, err
+	}
+	defer m.Close()
+	res, err := m.Up(ctx)
+	if err != nil {
+		return Migrated{}, fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range res {
+		log.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
+	}
+	return Migrated{}, nil
+}
+
+// ProvidePool opens the warmed pool: MinIdleConns connections, each with
+// every sqlc statement prepared. The cleanup closes it.
+func ProvidePool(ctx context.Context, cfg Config, dsn DSN, _ Migrated, log *slog.Logger) (*pgxpool.Pool, func(), error) {
+	pool, err := postgres.Open(ctx, postgres.Config{
+		DSN:          string(dsn),
+		MaxConns:     cfg.MaxConns,
+		MinIdleConns: cfg.MinIdleConns,
+		ExecMode:     cfg.ExecMode,
+		Prepare:      db.Statements(),
+		Logger:       log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return pool, func() {
+		pool.Close()
+		log.Info("database pool closed")
+	}, nil
+}

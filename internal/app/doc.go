@@ -1,0 +1,16 @@
+// Package app is aquila's reference service: a small book catalog served over
+// HTTP, built from the sqlc-generated queries in internal/db.
+//
+// It is split along Wire's two scopes. App-scoped providers (database.go)
+// start the embedded server when no DATABASE_URL is given, migrate, and open
+// the warmed pool; they run once, from the app injector in the root package.
+// Request-scoped providers (request.go) build a Request — request id, logger,
+// queries and the domain services — from the app singletons and the incoming
+// *http.Request; the request injector generated from them is called once per
+// HTTP request. Both provider sets are in providers.go; the injectors
+// themselves are in the root package's wire.go.
+//
+// Errors follow one type, *Error, whose Code maps to an HTTP status in one
+// table (errors.go). Services return *Error for anything a client caused;
+// everything else is a 500 with the request id and no internal detail.
+package app

@@ -1,0 +1,70 @@
+package app
+
+import (
+	"crypto/rand"
+	"log/slog"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aquila-go/aquila/internal/db"
+)
+
+// Deps are the app-scoped singletons that request-scoped providers use. It is
+// the request injector's only app-level input.
+type Deps struct {
+	Pool *pgxpool.Pool
+	Log  *slog.Logger
+}
+
+// ProvideDeps collects the singletons for the request injector.
+func ProvideDeps(pool *pgxpool.Pool, log *slog.Logger) *Deps {
+	return &Deps{Pool: pool, Log: log}
+}
+
+// RequestID identifies one HTTP request in logs and error bodies.
+type RequestID string
+
+// Request holds the request-scoped services, built once per HTTP request by
+// the generated request injector.
+type Request struct {
+	ID    RequestID
+	Log   *slog.Logger
+	Books *BookService
+}
+
+// RequestFunc builds a Request for r; the root package implements it with
+// the generated request injector.
+type RequestFunc func(r *http.Request) *Request
+
+// ProvideRequestID takes a well-formed X-Request-Id header (up to 64 of
+// [A-Za-z0-9._-]) or makes a random one.
+func ProvideRequestID(r *http.Request) RequestID {
+	if id := r.Header.Get("X-Request-Id"); validRequestID(id) {
+		return RequestID(id)
+	}
+	return RequestID(rand.Text())
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// ProvideRequestLogger returns the app logger with the request id attached.
+func ProvideRequestLogger(d *Deps, id RequestID) *slog.Logger {
+	return d.Log.With("request_id", string(id))
+}
+
+// ProvideQueries returns the sqlc queries for one request.
+func ProvideQueries(d *Deps) *db.Queries {
+	return db.New(d.Pool)
+}
