@@ -50,11 +50,13 @@ func newRequest(d *app.Deps, r *http.Request) *app.Request {
 	requestID := app.ProvideRequestID(r)
 	logger := app.ProvideRequestLogger(d, requestID)
 	queries := app.ProvideQueries(d)
+	authorService := app.NewAuthorService(queries, logger)
 	bookService := app.NewBookService(queries, logger)
 	request := &app.Request{
-		ID:    requestID,
-		Log:   logger,
-		Books: bookService,
+		ID:      requestID,
+		Log:     logger,
+		Authors: authorService,
+		Books:   bookService,
 	}
 	return request
 }

@@ -16,15 +16,15 @@ type Code string
 
 // Error codes.
 const (
-	CodeInvalid      Code = "invalid"       // malformed or invalid input
-	CodeNotFound     Code = "not_found"     // the resource does not exist
-	CodeConflict     Code = "conflict"      // a unique value is taken
+	CodeInvalid       Code = "invalid"       // malformed or invalid input
+	CodeNotFound      Code = "not_found"     // the resource does not exist
+	CodeConflict      Code = "conflict"      // a unique value is taken
 	CodeUnprocessable Code = "unprocessable" // a reference or rule is violated
-	CodeTooLarge     Code = "too_large"     // the body exceeds the limit
-	CodeMediaType    Code = "media_type"    // the body is not JSON
-	CodeUnavailable  Code = "unavailable"   // the request was cancelled or the service is stopping
-	CodeTimeout      Code = "timeout"       // a deadline was exceeded
-	CodeInternal     Code = "internal"      // anything else
+	CodeTooLarge      Code = "too_large"     // the body exceeds the limit
+	CodeMediaType     Code = "media_type"    // the body is not JSON
+	CodeUnavailable   Code = "unavailable"   // the request was cancelled or the service is stopping
+	CodeTimeout       Code = "timeout"       // a deadline was exceeded
+	CodeInternal      Code = "internal"      // anything else
 )
 
 // status is the single code → HTTP status table.

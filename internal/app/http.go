@@ -27,6 +27,8 @@ type Handler struct {
 // NewHandler registers the routes.
 func NewHandler(newRequest RequestFunc, log *slog.Logger) *Handler {
 	h := &Handler{NewRequest: newRequest, Log: log, mux: http.NewServeMux()}
+	h.mux.HandleFunc("POST /authors", h.createAuthor)
+	h.mux.HandleFunc("GET /authors/{id}", h.getAuthor)
 	h.mux.HandleFunc("GET /books/{id}", h.getBook)
 	h.mux.HandleFunc("POST /books", h.createBook)
 	return h
@@ -61,6 +63,37 @@ func toBookJSON(b db.Book) bookJSON {
 		PublishedOn: Date(b.PublishedOn), PriceCents: b.PriceCents, Pages: b.Pages,
 		Attributes: attrs, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
 	}
+}
+
+func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request) {
+	req := h.NewRequest(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, req, err)
+		return
+	}
+	a, err := req.Authors.Get(r.Context(), id)
+	if err != nil {
+		writeError(w, req, err)
+		return
+	}
+	writeJSON(w, req, http.StatusOK, a)
+}
+
+func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request) {
+	req := h.NewRequest(r)
+	var in AuthorInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		writeError(w, req, err)
+		return
+	}
+	a, err := req.Authors.Create(r.Context(), in)
+	if err != nil {
+		writeError(w, req, err)
+		return
+	}
+	w.Header().Set("Location", "/authors/"+strconv.FormatInt(a.ID, 10))
+	writeJSON(w, req, http.StatusCreated, a)
 }
 
 func (h *Handler) getBook(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ var RequestSet = wire.NewSet(
 	ProvideRequestID,
 	ProvideRequestLogger,
 	ProvideQueries,
+	NewAuthorService,
 	NewBookService,
 	wire.Struct(new(Request), "*"),
 )

@@ -28,9 +28,10 @@ type RequestID string
 // Request holds the request-scoped services, built once per HTTP request by
 // the generated request injector.
 type Request struct {
-	ID    RequestID
-	Log   *slog.Logger
-	Books *BookService
+	ID      RequestID
+	Log     *slog.Logger
+	Authors *AuthorService
+	Books   *BookService
 }
 
 // RequestFunc builds a Request for r; the root package implements it with
