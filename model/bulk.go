@@ -1,0 +1,265 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// DB is what bulk operations and Check need from a connection: a way to
+// begin a transaction. *pgxpool.Pool, *pgx.Conn and pgx.Tx satisfy it; on a
+// pgx.Tx, Begin creates a savepoint, so an operation is still all or nothing
+// within the caller's transaction.
+type DB interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// DefaultChunkSize is the number of rows sent per COPY statement when no
+// WithChunkSize option is given.
+const DefaultChunkSize = 10_000
+
+// BulkOption configures a bulk operation.
+type BulkOption func(*bulkConfig)
+
+type bulkConfig struct {
+	chunk    int
+	progress func(rows int64)
+}
+
+// WithChunkSize sets how many rows are sent per COPY statement (at least 1).
+// A streaming source holds at most one chunk of rows in memory.
+func WithChunkSize(n int) BulkOption { return func(c *bulkConfig) { c.chunk = n } }
+
+// WithProgress sets a callback that receives the number of rows sent so far
+// after each chunk. The rows are not committed until the operation returns.
+func WithProgress(fn func(rows int64)) BulkOption { return func(c *bulkConfig) { c.progress = fn } }
+
+func newBulkConfig(opts []BulkOption) (bulkConfig, error) {
+	cfg := bulkConfig{chunk: DefaultChunkSize}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.chunk < 1 {
+		return cfg, fmt.Errorf("%w: %d", ErrInvalidChunkSize, cfg.chunk)
+	}
+	return cfg, nil
+}
+
+// BulkCreate inserts rows into b's table with COPY, in chunks, inside one
+// transaction (a savepoint on a pgx.Tx), and returns the number of rows
+// written. Either every row is written or, on any error (a row the validate
+// hook rejects, a constraint violation, a cancelled context, a lost
+// connection), none is. The error names the table, keeps a *pgconn.PgError
+// reachable with errors.As and, when the failing row is known, carries its
+// index in a *RowError.
+func BulkCreate[T any](ctx context.Context, db DB, b *Binding[T], rows []T, opts ...BulkOption) (int64, error) {
+	return runBulk(ctx, db, b, opts, "copy", nil, slicePrevalidated(b, rows))
+}
+
+// BulkCreateSeq is BulkCreate for a stream of rows: it reads rows as it
+// sends them, holding at most one chunk in memory. An error yielded by the
+// stream aborts the operation (nothing is written) and is returned wrapped
+// with the table name, as the stream reports it.
+func BulkCreateSeq[T any](ctx context.Context, db DB, b *Binding[T], rows iter.Seq2[T, error], opts ...BulkOption) (int64, error) {
+	return runBulk(ctx, db, b, opts, "copy", nil, seqFeeder(b, rows))
+}
+
+// feeder calls send with consecutive chunks of at most size rows; start is
+// the index of the chunk's first row in the input.
+type feeder[T any] struct {
+	prevalidate func() error // runs before the transaction begins
+	feed        func(size int, send func(chunk []T, start int64) error) error
+	empty       bool // known to have no rows
+}
+
+func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
+	return feeder[T]{
+		empty: len(rows) == 0,
+		prevalidate: func() error {
+			if b.validate == nil {
+				return nil
+			}
+			for i := range rows {
+				if err := b.validate(&rows[i]); err != nil {
+					return &RowError{Row: int64(i), Err: err}
+				}
+			}
+			return nil
+		},
+		feed: func(size int, send func([]T, int64) error) error {
+			for start := 0; start < len(rows); start += size {
+				if err := send(rows[start:min(start+size, len(rows))], int64(start)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func seqFeeder[T any](b *Binding[T], rows iter.Seq2[T, error]) feeder[T] {
+	return feeder[T]{
+		feed: func(size int, send func([]T, int64) error) error {
+			buf := make([]T, 0, min(size, 4096))
+			var i, start int64
+			var err error
+			for row, rerr := range rows {
+				if rerr != nil {
+					err = rerr
+					break
+				}
+				if b.validate != nil {
+					if verr := b.validate(&row); verr != nil {
+						err = &RowError{Row: i, Err: verr}
+						break
+					}
+				}
+				buf = append(buf, row)
+				i++
+				if len(buf) == size {
+					if err = send(buf, start); err != nil {
+						break
+					}
+					clear(buf)
+					buf, start = buf[:0], i
+				}
+			}
+			if err == nil && len(buf) > 0 {
+				err = send(buf, start)
+			}
+			return err
+		},
+	}
+}
+
+// runBulk runs one bulk operation in a transaction: setup (if any), the
+// chunks copied into target (b's table when setup is nil), finish, commit,
+// then the after-commit hook.
+func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption, verb string,
+	up *upsert, src feeder[T]) (n int64, err error) {
+	if b == nil {
+		return 0, &Error{Err: errNilTable}
+	}
+	defer func() {
+		if err != nil {
+			n, err = 0, fmt.Errorf("%s %s: %w", verb, b.table.name, err)
+		}
+	}()
+	cfg, err := newBulkConfig(opts)
+	if err != nil {
+		return 0, err
+	}
+	if src.prevalidate != nil {
+		if err := src.prevalidate(); err != nil {
+			return 0, err
+		}
+	}
+	if src.empty {
+		return 0, nil
+	}
+	if db == nil {
+		return 0, errUnsupportedSource
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("begin: %w", err)
+	}
+	// A cancelled ctx must not stop the rollback: pgx would close the
+	// connection instead of returning it to the pool.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	target := pgx.Identifier{b.table.name}
+	if up != nil {
+		if _, err := tx.Exec(ctx, up.createSQL); err != nil {
+			return 0, fmt.Errorf("create staging table: %w", err)
+		}
+		target = pgx.Identifier{"pg_temp", upsertTable}
+	}
+	cs := &copySource[T]{values: b.values, ncol: len(b.columns)}
+	var sent int64
+	err = src.feed(cfg.chunk, func(chunk []T, start int64) error {
+		cs.reset(chunk)
+		c, err := tx.CopyFrom(ctx, target, b.columns, cs)
+		if err != nil {
+			if cs.err != nil {
+				return &RowError{Row: start + int64(cs.i), Err: cs.err}
+			}
+			return rowOf(err, start)
+		}
+		sent += c
+		if cfg.progress != nil {
+			cfg.progress(sent)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	n = sent
+	if up != nil {
+		if n, err = up.finish(ctx, tx); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("commit: %w", err)
+	}
+	if b.afterCommit != nil {
+		b.afterCommit(ctx, n)
+	}
+	return n, nil
+}
+
+// copySource is a pgx.CopyFromSource over a chunk of rows, reusing one
+// values slice for every row.
+type copySource[T any] struct {
+	rows   []T
+	i      int
+	values func(*T, []any) []any
+	dst    []any
+	ncol   int
+	err    error
+}
+
+func (s *copySource[T]) reset(rows []T) { s.rows, s.i, s.err = rows, -1, nil }
+
+func (s *copySource[T]) Next() bool { s.i++; return s.i < len(s.rows) }
+
+func (s *copySource[T]) Values() ([]any, error) {
+	s.dst = s.values(&s.rows[s.i], s.dst[:0])
+	if len(s.dst) != s.ncol {
+		s.err = fmt.Errorf("%w: got %d, want %d", ErrValuesCount, len(s.dst), s.ncol)
+		return nil, s.err
+	}
+	return s.dst, nil
+}
+
+func (s *copySource[T]) Err() error { return nil }
+
+// rowOf wraps err in a *RowError when the server names the failing COPY
+// line (its error context reads "COPY books, line 42[, column …]").
+func rowOf(err error, start int64) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || !strings.HasPrefix(pgErr.Where, "COPY ") {
+		return err
+	}
+	_, rest, ok := strings.Cut(pgErr.Where, ", line ")
+	if !ok {
+		return err
+	}
+	end := 0
+	for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+		end++
+	}
+	line, perr := strconv.ParseInt(rest[:end], 10, 64)
+	if perr != nil || line < 1 {
+		return err
+	}
+	return &RowError{Row: start + line - 1, Err: err}
+}

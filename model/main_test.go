@@ -1,0 +1,13 @@
+package model_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/aquila-go/aquila/postgres/pgtest"
+)
+
+// pg gives each test its own database (see postgres/pgtest).
+var pg = pgtest.New()
+
+func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }

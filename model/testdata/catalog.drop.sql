@@ -1,0 +1,7 @@
+DROP TABLE "book_tags";
+
+DROP TABLE "tags";
+
+DROP TABLE "books";
+
+DROP TABLE "authors";
