@@ -280,7 +280,8 @@ func floatLiteral(f float64, bits int) (string, error) {
 }
 
 // quoteLiteral quotes s as a string literal that means s whatever
-// standard_conforming_strings is: 'it''s', or E'a\\b' when s has a backslash.
+// standard_conforming_strings is: single quotes are doubled, and a string
+// with a backslash becomes an E-prefixed escape literal with the backslashes doubled.
 func quoteLiteral(s string) (string, error) {
 	if strings.IndexByte(s, 0) >= 0 {
 		return "", ErrInvalidDefault

@@ -84,6 +84,8 @@ type RowError struct {
 	Err error
 }
 
-func (e *RowError) Error() string { return "row " + strconv.FormatInt(e.Row, 10) + ": " + e.Err.Error() }
+func (e *RowError) Error() string {
+	return "row " + strconv.FormatInt(e.Row, 10) + ": " + e.Err.Error()
+}
 
 func (e *RowError) Unwrap() error { return e.Err }
