@@ -14,7 +14,7 @@ import (
 
 func TestMigratorConcurrentUpAppliesEachVersionOnce(t *testing.T) {
 	ctx := context.Background()
-	dsn := pg.URL(t, fstest.MapFS{}) // empty database
+	dsn := pg.URL(t, nil) // empty database
 	const migrators = 4
 	var wg sync.WaitGroup
 	applied := make([]int, migrators)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/aquila-go/aquila/internal/db"
@@ -31,27 +30,25 @@ func TestOpenWarmsAndPreparesEveryStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Release()
+	const countSQLC = `SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '-- name: %'`
 	var n int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_prepared_statements`).Scan(&n); err != nil {
+	if err := conn.QueryRow(ctx, countSQLC).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != len(stmts) {
-		t.Fatalf("connection has %d prepared statements, want %d", n, len(stmts))
+		t.Fatalf("connection has %d sqlc statements prepared, want %d", n, len(stmts))
 	}
-	// The first real query must use the prepared statement: no new prepare
-	// on the server and nothing in pgx's LRU statement cache.
+	// The first real query must use the prepared statement: pgx's statement
+	// cache would otherwise prepare a second, stmtcache_ named copy.
 	q := db.New(conn)
 	if _, err := q.GetBook(ctx, 1); err == nil {
 		t.Fatal("GetBook(1) on an empty database found a row")
 	}
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_prepared_statements`).Scan(&n); err != nil {
+	if err := conn.QueryRow(ctx, countSQLC).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != len(stmts) {
 		t.Fatalf("after the first query the connection has %d prepared statements, want %d (an extra prepare happened)", n, len(stmts))
-	}
-	if c := conn.Conn().StatementCache(); c != nil && c.Len() != 0 {
-		t.Fatalf("pgx statement cache holds %d entries, want 0", c.Len())
 	}
 }
 
@@ -76,7 +73,7 @@ func TestOpenExecModeSkipsPrepare(t *testing.T) {
 }
 
 func TestOpenUnmigratedFailsWithStatementName(t *testing.T) {
-	dsn := pg.URL(t, fstest.MapFS{})
+	dsn := pg.URL(t, nil)
 	_, err := postgres.Open(context.Background(), postgres.Config{DSN: dsn, Prepare: db.Statements()})
 	if err == nil {
 		t.Fatal("Open on an unmigrated database succeeded")
@@ -91,7 +88,7 @@ func TestOpenErrorsHideThePassword(t *testing.T) {
 	defer cancel()
 	for _, dsn := range []string{
 		"postgres://u:hunter2secret@127.0.0.1:1/db?sslmode=disable&connect_timeout=2", // nothing listens
-		"postgres://u:hunter2secret@127.0.0.1:notaport/db",                          // unparseable
+		"postgres://u:hunter2secret@127.0.0.1:notaport/db",                            // unparseable
 		"host=127.0.0.1 port=1 user=u password=hunter2secret connect_timeout=2",
 	} {
 		_, err := postgres.Open(ctx, postgres.Config{DSN: dsn, PingTimeout: 3 * time.Second})

@@ -44,7 +44,8 @@ func redactKeywordValue(dsn string) string {
 		i += lead
 		after = after[lead:]
 		n := valueLen(after)
-		if strings.TrimSpace(key[strings.LastIndexAny(key, " \t")+1:]) == "password" {
+		k := strings.TrimRight(key, " \t")
+		if k[strings.LastIndexAny(k, " \t")+1:] == "password" {
 			b.WriteString("xxxxx")
 		} else {
 			b.WriteString(after[:n])
