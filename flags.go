@@ -47,7 +47,7 @@ func (fs *flagSet) parse(args []string) error {
 		if err == flag.ErrHelp {
 			return err
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return errUsage
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -75,6 +76,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
+		if err != errUsage { // the flag package already printed its own errors
+			fmt.Fprintln(stderr, "aquila:", strings.TrimPrefix(err.Error(), "usage: "))
+		}
 		return 2
 	default:
 		fmt.Fprintln(stderr, "aquila:", err)

@@ -142,7 +142,7 @@ func TestServeBooksAndErrors(t *testing.T) {
 		{"bad id", "GET", "/books/abc", "", "", 400, "invalid", "id"},
 		{"negative id", "GET", "/books/-1", "", "", 400, "invalid", "id"},
 		{"duplicate isbn", "POST", "/books", "application/json", book, 409, "conflict", "isbn"},
-		{"unknown author", "POST", "/books", "application/json", strings.Replace(book, fmt.Sprintf(`"author_id":%d`, authorID), `"author_id":424242`, 1), 422, "unprocessable", "author_id"},
+		{"unknown author", "POST", "/books", "application/json", strings.NewReplacer(fmt.Sprintf(`"author_id":%d`, authorID), `"author_id":424242`, "9780441478125", "9780441478126").Replace(book), 422, "unprocessable", "author_id"},
 		{"unknown field", "POST", "/books", "application/json", `{"title":"x","colour":"red"}`, 400, "invalid", "colour"},
 		{"wrong type", "POST", "/books", "application/json", `{"pages":"many"}`, 400, "invalid", "pages"},
 		{"bad isbn", "POST", "/books", "application/json", strings.Replace(book, "9780441478125", "12345", 1), 400, "invalid", "isbn"},
