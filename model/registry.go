@@ -363,14 +363,14 @@ func (r *Registry) validateNames() []error {
 	var errs []error
 	owner := map[string]string{}
 	for _, t := range r.tables {
-		owner[t.name] = t.name
+		owner[t.name] = "the name of table " + quote(t.name)
 	}
 	add := func(t *TableDef, name string) {
 		if o, dup := owner[name]; dup {
-			errs = append(errs, &Error{Table: t.name, Err: ErrDuplicateName, Detail: quote(name) + " is also used by table " + quote(o)})
+			errs = append(errs, &Error{Table: t.name, Err: ErrDuplicateName, Detail: quote(name) + " is also " + o})
 			return
 		}
-		owner[name] = t.name
+		owner[name] = "an index of table " + quote(t.name)
 	}
 	for _, t := range r.tables {
 		if t.pk != nil {

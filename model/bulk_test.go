@@ -1,0 +1,347 @@
+package model_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aquila-go/aquila/internal/catalog"
+	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/model"
+	"github.com/aquila-go/aquila/schema"
+)
+
+// catalogDB returns the reference catalog and a pool on a fresh migrated
+// database holding one author, whose id it returns.
+func catalogDB(t *testing.T) (*catalog.Catalog, *pgxpool.Pool, int64) {
+	t.Helper()
+	c, err := catalog.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := pg.Pool(t, schema.FS)
+	var id int64
+	if err := pool.QueryRow(context.Background(), "INSERT INTO authors (name) VALUES ('Ann') RETURNING id").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return c, pool, id
+}
+
+func makeBooks(authorID int64, n int) []db.Book {
+	books := make([]db.Book, n)
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range books {
+		books[i] = db.Book{
+			AuthorID:    authorID,
+			Isbn:        fmt.Sprintf("978%010d", i),
+			Title:       fmt.Sprintf("Book %d", i),
+			PublishedOn: day.AddDate(0, 0, i%3650),
+			PriceCents:  int32(100 + i%5000),
+			Pages:       int32(1 + i%900),
+		}
+		if i%2 == 0 {
+			books[i].Attributes = []byte(`{"edition": 1}`)
+		}
+	}
+	return books
+}
+
+func seqOf[T any](rows []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for _, r := range rows {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func countRows(t *testing.T, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, table string) int {
+	t.Helper()
+	var n int
+	if err := q.QueryRow(context.Background(), "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestBulkCreate(t *testing.T) {
+	t.Parallel()
+	c, pool, author := catalogDB(t)
+	ctx := context.Background()
+	books := makeBooks(author, 10_000)
+	var progress []int64
+	var committed int64
+	b := c.Books.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
+	n, err := model.BulkCreate(ctx, pool, b, books,
+		model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 10_000 || committed != 10_000 {
+		t.Errorf("n = %d, after-commit hook got %d; want 10000", n, committed)
+	}
+	if want := []int64{3000, 6000, 9000, 10_000}; fmt.Sprint(progress) != fmt.Sprint(want) {
+		t.Errorf("progress %v, want %v", progress, want)
+	}
+	if got := countRows(t, pool, "books"); got != 10_000 {
+		t.Errorf("%d rows", got)
+	}
+	// Values arrive intact, NULL included.
+	var title string
+	var attrs []byte
+	var pub time.Time
+	if err := pool.QueryRow(ctx, "SELECT title, published_on, attributes FROM books WHERE isbn = $1", books[9999].Isbn).Scan(&title, &pub, &attrs); err != nil {
+		t.Fatal(err)
+	}
+	if title != books[9999].Title || !pub.Equal(books[9999].PublishedOn) || attrs != nil {
+		t.Errorf("row 9999 read back as %q %v %q", title, pub, attrs)
+	}
+}
+
+// TestBulkCreateViolation: a constraint violation in row 9 999 of 10 000,
+// after nine chunks went through, leaves zero rows.
+func TestBulkCreateViolation(t *testing.T) {
+	t.Parallel()
+	for _, stream := range []bool{false, true} {
+		t.Run(fmt.Sprint("stream=", stream), func(t *testing.T) {
+			t.Parallel()
+			c, pool, author := catalogDB(t)
+			books := makeBooks(author, 10_000)
+			books[9998].Pages = 0 // violates books_pages_check
+			var committed atomic.Bool
+			b := c.Books.WithAfterCommit(func(context.Context, int64) { committed.Store(true) })
+			var err error
+			if stream {
+				_, err = model.BulkCreateSeq(context.Background(), pool, b, seqOf(books), model.WithChunkSize(1000))
+			} else {
+				_, err = model.BulkCreate(context.Background(), pool, b, books, model.WithChunkSize(1000))
+			}
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.ConstraintName != "books_pages_check" {
+				t.Fatalf("err = %v, want the books_pages_check violation", err)
+			}
+			var rowErr *model.RowError
+			if !errors.As(err, &rowErr) || rowErr.Row != 9998 {
+				t.Errorf("err = %v, want a *model.RowError for row 9998", err)
+			}
+			if !strings.HasPrefix(err.Error(), "copy books: ") {
+				t.Errorf("err = %q, want it to start with the table", err)
+			}
+			if committed.Load() {
+				t.Error("after-commit hook ran")
+			}
+			if n := countRows(t, pool, "books"); n != 0 {
+				t.Errorf("%d rows left, want 0", n)
+			}
+		})
+	}
+}
+
+// TestBulkCreateCancel cancels the context in the middle of the COPY.
+func TestBulkCreateCancel(t *testing.T) {
+	t.Parallel()
+	c, pool, author := catalogDB(t)
+	books := makeBooks(author, 20_000)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rows := func(yield func(db.Book, error) bool) {
+		for i, b := range books {
+			if i == 15_000 {
+				cancel()
+				time.Sleep(50 * time.Millisecond) // let the cancel reach the server
+			}
+			if !yield(b, nil) {
+				return
+			}
+		}
+	}
+	_, err := model.BulkCreateSeq(ctx, pool, c.Books, rows, model.WithChunkSize(20_000))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if n := countRows(t, pool, "books"); n != 0 {
+		t.Errorf("%d rows left, want 0", n)
+	}
+	// Cancelled between chunks.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	_, err = model.BulkCreate(ctx2, pool, c.Books, books, model.WithChunkSize(5000),
+		model.WithProgress(func(n int64) {
+			if n == 10_000 {
+				cancel2()
+			}
+		}))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if n := countRows(t, pool, "books"); n != 0 {
+		t.Errorf("%d rows left, want 0", n)
+	}
+	// The pool still works.
+	if _, err := model.BulkCreate(context.Background(), pool, c.Books, books[:10]); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBulkCreateValidate(t *testing.T) {
+	t.Parallel()
+	c, pool, author := catalogDB(t)
+	ctx := context.Background()
+	books := makeBooks(author, 5000)
+	errBad := errors.New("title must not start with Book 4321")
+	var seen int
+	b := c.Books.WithValidate(func(b *db.Book) error {
+		seen++
+		if b.Title == "Book 4321" {
+			return errBad
+		}
+		return nil
+	})
+
+	// Slice: every row is validated before anything is sent.
+	_, err := model.BulkCreate(ctx, pool, b, books, model.WithChunkSize(100))
+	var rowErr *model.RowError
+	if !errors.Is(err, errBad) || !errors.As(err, &rowErr) || rowErr.Row != 4321 {
+		t.Fatalf("err = %v, want row 4321: %v", err, errBad)
+	}
+	if seen != 4322 {
+		t.Errorf("validated %d rows, want 4322", seen)
+	}
+	if n := countRows(t, pool, "books"); n != 0 {
+		t.Errorf("%d rows, want 0", n)
+	}
+
+	// Stream: rows already sent are rolled back.
+	_, err = model.BulkCreateSeq(ctx, pool, b, seqOf(books), model.WithChunkSize(100))
+	if !errors.Is(err, errBad) || !errors.As(err, &rowErr) || rowErr.Row != 4321 {
+		t.Fatalf("err = %v, want row 4321: %v", err, errBad)
+	}
+	if n := countRows(t, pool, "books"); n != 0 {
+		t.Errorf("%d rows, want 0", n)
+	}
+
+	// A stream that fails.
+	errSource := errors.New("line 77: bad json")
+	failing := func(yield func(db.Book, error) bool) {
+		for i, b := range books {
+			if i == 3000 {
+				yield(db.Book{}, errSource)
+				return
+			}
+			if !yield(b, nil) {
+				return
+			}
+		}
+	}
+	_, err = model.BulkCreateSeq(ctx, pool, c.Books, failing, model.WithChunkSize(1000))
+	if !errors.Is(err, errSource) || err.Error() != "copy books: line 77: bad json" {
+		t.Fatalf("err = %v", err)
+	}
+	if n := countRows(t, pool, "books"); n != 0 {
+		t.Errorf("%d rows, want 0", n)
+	}
+}
+
+// TestBulkCreateTx runs in a caller's transaction (a savepoint) and on a
+// single connection.
+func TestBulkCreateTx(t *testing.T) {
+	t.Parallel()
+	c, pool, author := catalogDB(t)
+	ctx := context.Background()
+	books := makeBooks(author, 2000)
+
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if n, err := model.BulkCreate(ctx, tx, c.Books, books[:1000]); err != nil || n != 1000 {
+		t.Fatalf("BulkCreate = %d, %v", n, err)
+	}
+	bad := append([]db.Book(nil), books[1000:]...)
+	bad[500].Isbn = books[0].Isbn // unique violation
+	if _, err := model.BulkCreate(ctx, tx, c.Books, bad); err == nil {
+		t.Fatal("duplicate isbn accepted")
+	}
+	// The savepoint was rolled back; the transaction goes on.
+	if n := countRows(t, tx, "books"); n != 1000 {
+		t.Errorf("%d rows in the tx, want 1000", n)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, pool, "books"); n != 0 {
+		t.Errorf("%d rows after the outer rollback, want 0", n)
+	}
+
+	conn, err := pgx.Connect(ctx, pool.Config().ConnConfig.ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if n, err := model.BulkCreateSeq(ctx, conn, c.Books, seqOf(books), model.WithChunkSize(300)); err != nil || n != 2000 {
+		t.Fatalf("BulkCreateSeq on a conn = %d, %v", n, err)
+	}
+	if n := countRows(t, pool, "books"); n != 2000 {
+		t.Errorf("%d rows, want 2000", n)
+	}
+}
+
+func TestBulkCreateEdgeCases(t *testing.T) {
+	t.Parallel()
+	c, pool, author := catalogDB(t)
+	ctx := context.Background()
+	called := false
+	b := c.Books.WithAfterCommit(func(context.Context, int64) { called = true })
+	if n, err := model.BulkCreate(ctx, pool, b, nil); n != 0 || err != nil || called {
+		t.Errorf("empty slice: %d, %v, hook called %v", n, err, called)
+	}
+	if _, err := model.BulkCreate(ctx, pool, c.Books, makeBooks(author, 1), model.WithChunkSize(0)); !errors.Is(err, model.ErrInvalidChunkSize) {
+		t.Errorf("chunk size 0: %v", err)
+	}
+	short, err := model.Bind(c.Registry.Table("books"), []string{"author_id", "isbn"},
+		func(b *db.Book, dst []any) []any { return append(dst, b.AuthorID) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := model.BulkCreate(ctx, pool, short, makeBooks(author, 3)); !errors.Is(err, model.ErrValuesCount) {
+		t.Errorf("short values: %v", err)
+	}
+}
+
+func TestBind(t *testing.T) {
+	reg := featureRegistry(t)
+	values := func(r *[]any, dst []any) []any { return append(dst, *r...) }
+	for _, tc := range []struct {
+		table string
+		cols  []string
+		err   error
+	}{
+		{"order", []string{"nope"}, model.ErrUnknownColumn},
+		{"user", []string{"id"}, model.ErrGeneratedColumn},
+		{"order", []string{"group", "group"}, model.ErrDuplicateBinding},
+		{"order", nil, model.ErrNoColumns},
+	} {
+		_, err := model.Bind(reg.Table(tc.table), tc.cols, values)
+		if !errors.Is(err, tc.err) {
+			t.Errorf("Bind(%s, %q) = %v, want %v", tc.table, tc.cols, err, tc.err)
+		}
+	}
+	if _, err := model.Bind[[]any](reg.Table("order"), []string{"group"}, nil); !errors.Is(err, model.ErrNilValues) {
+		t.Errorf("nil values: %v", err)
+	}
+	if _, err := model.Bind(model.Table("t", model.Col("x", model.Text)), []string{"x"}, values); !errors.Is(err, model.ErrNotInRegistry) {
+		t.Errorf("table outside a registry: %v", err)
+	}
+}
