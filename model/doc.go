@@ -1,0 +1,100 @@
+// Package model is aquila's small model metadata layer: it describes
+// PostgreSQL tables in Go, generates their DDL, checks a live database for
+// drift against them and writes rows in bulk through COPY.
+//
+// # Metadata
+//
+// A table is a list of columns and table-level constraints and indexes:
+//
+//	books := model.Table("books",
+//		model.Col("id", model.BigInt).Identity().PrimaryKey(),
+//		model.Col("author_id", model.BigInt).NotNull().References("authors", "id").OnDelete(model.Restrict),
+//		model.Col("isbn", model.Text).NotNull().Unique().Check(`"isbn" ~ '^[0-9]{13}$'`),
+//		model.Col("attributes", model.JSONB),
+//		model.Col("created_at", model.TimestampTZ).NotNull().Default("now()"),
+//		model.Index("author_id"),
+//		model.Index("attributes").Using(model.GIN),
+//	)
+//	reg, err := model.NewRegistry(authors, books)
+//
+// Columns read as one expression each because column-level constraints
+// (PrimaryKey, Unique, Check, References) sit on the column, as in SQL;
+// composite ones are table elements (PrimaryKey, Unique, CheckConstraint,
+// ForeignKey, Index). ManyToMany builds a join table from two tables'
+// primary keys. Types are the Type constants plus Varchar, Numeric and
+// Array.
+//
+// NewRegistry validates everything once and fails fast, reporting every
+// problem rather than the first: each is an *Error naming the table and
+// column and wrapping a sentinel from errors.go (ErrDuplicateColumn,
+// ErrUnknownTable, ErrTypeMismatch, ...), so errors.Is and errors.As work.
+// It also names every constraint and index the way PostgreSQL would
+// (books_pkey, books_isbn_key, books_isbn_check, books_author_id_fkey,
+// books_author_id_idx) and always writes the names out, so the DDL, a
+// hand-written migration and the drift check agree on them. A name over 63
+// bytes is an error rather than a silent truncation by the server. A
+// Registry is immutable after NewRegistry and safe for concurrent use; the
+// package has no global state.
+//
+// # SQL text and trust
+//
+// Identifiers are always quoted (reserved words and mixed case work as
+// names) and row values are always sent as COPY data, never as SQL text.
+// The SQL expressions in metadata — Default, Check, CheckConstraint and an
+// index's Where — are trusted developer input written into the DDL as they
+// are, like the text of a migration; never build them from user input.
+// DefaultValue quotes a Go value as a literal.
+//
+// # DDL
+//
+// Registry.CreateStatements returns CREATE TABLE and CREATE INDEX statements
+// in dependency order (a depth-first walk of foreign keys from the tables in
+// declaration order, so a registry declared in dependency order keeps it);
+// a foreign key that closes a cycle is added by an ALTER TABLE after all the
+// tables exist. DropStatements reverses it. The output is deterministic and
+// checked against golden files in testdata (go test -update rewrites them);
+// the tests execute every golden statement on a real server.
+//
+// # Drift check
+//
+// Check compares a registry with a database through pg_catalog. Comparing
+// the metadata's own spelling with the server's rendering of defaults and
+// CHECK expressions is unreliable (the server rewrites BETWEEN, adds casts,
+// quotes as it likes), so Check does not try: inside a transaction it always
+// rolls back, it applies the registry's DDL to a scratch schema and reads
+// both schemas through the same catalog queries, with search_path set so
+// that pg_get_expr and pg_get_constraintdef render both alike. Differences
+// are reported per table, column, constraint and index, matched by name. It
+// needs the CREATE privilege on the database and changes nothing.
+//
+// # Binding and bulk writes
+//
+// Bind ties a table to a row type with a list of columns and a values
+// function:
+//
+//	b, err := model.Bind(reg.Table("books"), []string{"author_id", "isbn"},
+//		func(r *db.Book, dst []any) []any { return append(dst, r.AuthorID, r.Isbn) })
+//
+// This uses generics and a plain function rather than reflection or
+// generated code: the function is checked by the compiler, costs no
+// reflection per row, reuses one values slice for every row and works with
+// the sqlc-generated structs as they are. Bind checks the columns against
+// the metadata when the program starts.
+//
+// BulkCreate and BulkCreateSeq (a streaming iter.Seq2) write rows with
+// COPY, WithChunkSize rows per COPY statement, all inside one transaction:
+// on a *pgxpool.Pool or *pgx.Conn a new one, on a pgx.Tx a savepoint. Any
+// failure — a rejected row, a constraint violation, a cancelled context, a
+// lost connection — leaves no row behind. A stream holds at most one chunk
+// in memory. Errors read "copy <table>: ...", keep the *pgconn.PgError
+// reachable with errors.As and, when the failing row is known, carry its
+// index in a *RowError. BulkUpsert and BulkUpsertSeq add ON CONFLICT DO
+// NOTHING or DO UPDATE, which COPY (and sqlc's :copyfrom) cannot do, by
+// copying into a temporary table and moving the rows with one INSERT …
+// SELECT … ON CONFLICT.
+//
+// Hooks are set on a binding, like Aquilia's model signals: WithValidate
+// runs on every row before it is sent (for a slice, on all rows before
+// anything is sent), and WithAfterCommit receives the number of rows once
+// the transaction has committed.
+package model
