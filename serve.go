@@ -29,6 +29,10 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.fromEnv("exec-mode", "AQUILA_EXEC_MODE")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	fs.fromEnv("shutdown-timeout", "AQUILA_SHUTDOWN_TIMEOUT")
+	fs.DurationVar(&cfg.SlowQuery, "slow-query", 200*time.Millisecond, "log queries slower than this (statement name and duration; arguments too at -log-level debug)")
+	fs.fromEnv("slow-query", "AQUILA_SLOW_QUERY")
+	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/")
+	fs.fromEnv("pprof", "AQUILA_PPROF")
 	fs.Var(levelVar{&cfg.LogLevel}, "log-level", "log level: debug, info, warn, error")
 	fs.fromEnv("log-level", "AQUILA_LOG_LEVEL")
 	if err := fs.parse(args); err != nil {

@@ -26,18 +26,31 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 		cleanup()
 		return nil, nil, err
 	}
-	pool, cleanup2, err := app.ProvidePool(ctx, cfg, dsn, migrated, log)
+	metrics, err := app.ProvideMetrics()
 	if err != nil {
 		cleanup()
 		return nil, nil, err
 	}
-	deps := app.ProvideDeps(pool, log)
+	tracer := app.ProvideTracer(cfg, log, metrics)
+	pool, cleanup2, err := app.ProvidePool(ctx, cfg, dsn, migrated, tracer, metrics, log)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	catalog, err := app.ProvideCatalog()
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	deps := app.ProvideDeps(pool, log, catalog)
 	requestFunc := provideRequestFunc(deps)
-	handler := app.NewHandler(requestFunc, log)
+	handler := app.NewHandler(requestFunc, log, metrics, cfg)
 	appApp := &app.App{
 		Handler: handler,
 		Pool:    pool,
 		DSN:     dsn,
+		Metrics: metrics,
 	}
 	return appApp, func() {
 		cleanup2()
@@ -49,14 +62,19 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 func newRequest(d *app.Deps, r *http.Request) *app.Request {
 	requestID := app.ProvideRequestID(r)
 	logger := app.ProvideRequestLogger(d, requestID)
-	queries := app.ProvideQueries(d)
-	authorService := app.NewAuthorService(queries, logger)
-	bookService := app.NewBookService(queries, logger)
+	dbtx := app.ProvideDBTX(d)
+	queries := app.ProvideQueries(dbtx)
+	authorService := app.NewAuthorService(queries, dbtx, logger)
+	db := app.ProvideBulkDB(d)
+	catalog := app.ProvideCatalogFromDeps(d)
+	bookService := app.NewBookService(queries, dbtx, db, catalog, logger)
+	tagService := app.NewTagService(queries, logger)
 	request := &app.Request{
 		ID:      requestID,
 		Log:     logger,
 		Authors: authorService,
 		Books:   bookService,
+		Tags:    tagService,
 	}
 	return request
 }

@@ -24,11 +24,12 @@ ORDER BY "id"
 LIMIT @lim;
 
 -- name: UpdateAuthor :one
--- PATCH semantics: a NULL argument keeps the current value.
+-- PATCH semantics: a NULL name keeps the current value; email and bio are
+-- written only when their set_ flag is true (so they can be set to NULL).
 UPDATE "authors"
 SET "name"       = COALESCE(sqlc.narg('name'), "name"),
-    "email"      = COALESCE(sqlc.narg('email'), "email"),
-    "bio"        = COALESCE(sqlc.narg('bio'), "bio"),
+    "email"      = CASE WHEN @set_email::boolean THEN sqlc.narg('email') ELSE "email" END,
+    "bio"        = CASE WHEN @set_bio::boolean THEN sqlc.narg('bio') ELSE "bio" END,
     "updated_at" = now()
 WHERE "id" = @id
 RETURNING *;

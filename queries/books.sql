@@ -39,7 +39,8 @@ ORDER BY "id"
 LIMIT @lim;
 
 -- name: UpdateBook :one
--- PATCH semantics: a NULL argument keeps the current value.
+-- PATCH semantics: a NULL argument keeps the current value; attributes is
+-- written only when set_attributes is true (so it can be set to NULL).
 UPDATE "books"
 SET "author_id"    = COALESCE(sqlc.narg('author_id'), "author_id"),
     "isbn"         = COALESCE(sqlc.narg('isbn'), "isbn"),
@@ -47,7 +48,7 @@ SET "author_id"    = COALESCE(sqlc.narg('author_id'), "author_id"),
     "published_on" = COALESCE(sqlc.narg('published_on'), "published_on"),
     "price_cents"  = COALESCE(sqlc.narg('price_cents'), "price_cents"),
     "pages"        = COALESCE(sqlc.narg('pages'), "pages"),
-    "attributes"   = COALESCE(sqlc.narg('attributes'), "attributes"),
+    "attributes"   = CASE WHEN @set_attributes::boolean THEN sqlc.narg('attributes') ELSE "attributes" END,
     "updated_at"   = now()
 WHERE "id" = @id
 RETURNING *;

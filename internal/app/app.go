@@ -10,4 +10,5 @@ type App struct {
 	Handler *Handler
 	Pool    *pgxpool.Pool
 	DSN     DSN
+	Metrics *Metrics
 }

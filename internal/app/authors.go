@@ -6,18 +6,21 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/aquila-go/aquila/internal/db"
 )
 
 // AuthorService is the request-scoped domain service for authors.
 type AuthorService struct {
 	q   *db.Queries
+	dbx db.DBTX
 	log *slog.Logger
 }
 
 // NewAuthorService is the AuthorService provider.
-func NewAuthorService(q *db.Queries, log *slog.Logger) *AuthorService {
-	return &AuthorService{q: q, log: log}
+func NewAuthorService(q *db.Queries, dbx db.DBTX, log *slog.Logger) *AuthorService {
+	return &AuthorService{q: q, dbx: dbx, log: log}
 }
 
 // AuthorInput is the body of POST /authors.
@@ -29,11 +32,42 @@ type AuthorInput struct {
 
 // Validate checks the input before it reaches the database.
 func (in *AuthorInput) Validate() error {
-	if n := utf8.RuneCountInString(in.Name); n < 1 || n > 200 {
-		return Errorf(CodeInvalid, "name", "must be 1 to 200 characters")
+	if err := validName(in.Name); err != nil {
+		return err
 	}
 	if in.Email != nil && !validEmail(*in.Email) {
 		return Errorf(CodeInvalid, "email", "must look like name@host")
+	}
+	return nil
+}
+
+// AuthorPatch is the body of PATCH /authors/{id}: absent fields are kept,
+// email and bio may be set to null.
+type AuthorPatch struct {
+	Name  Optional[string] `json:"name"`
+	Email Optional[string] `json:"email"`
+	Bio   Optional[string] `json:"bio"`
+}
+
+// Validate checks the patch.
+func (p *AuthorPatch) Validate() error {
+	if p.Name.Set {
+		if p.Name.Null {
+			return Errorf(CodeInvalid, "name", "cannot be null")
+		}
+		if err := validName(p.Name.Value); err != nil {
+			return err
+		}
+	}
+	if p.Email.Set && !p.Email.Null && !validEmail(p.Email.Value) {
+		return Errorf(CodeInvalid, "email", "must look like name@host")
+	}
+	return nil
+}
+
+func validName(s string) error {
+	if n := utf8.RuneCountInString(s); n < 1 || n > 200 {
+		return Errorf(CodeInvalid, "name", "must be 1 to 200 characters")
 	}
 	return nil
 }
@@ -60,4 +94,65 @@ func (s *AuthorService) Create(ctx context.Context, in AuthorInput) (db.Author, 
 	}
 	s.log.Debug("author created", "id", a.ID)
 	return a, nil
+}
+
+// Update applies a PATCH.
+func (s *AuthorService) Update(ctx context.Context, id int64, p AuthorPatch) (db.Author, error) {
+	if err := p.Validate(); err != nil {
+		return db.Author{}, err
+	}
+	a, err := s.q.UpdateAuthor(ctx, db.UpdateAuthorParams{
+		ID:       id,
+		Name:     p.Name.ptr(),
+		SetEmail: p.Email.Set, Email: p.Email.ptr(),
+		SetBio: p.Bio.Set, Bio: p.Bio.ptr(),
+	})
+	return a, dbError(err, "author")
+}
+
+// Delete removes an author that has no books.
+func (s *AuthorService) Delete(ctx context.Context, id int64) error {
+	n, err := s.q.DeleteAuthor(ctx, id)
+	if err != nil {
+		return dbError(err, "author")
+	}
+	if n == 0 {
+		return Errorf(CodeNotFound, "", "author not found")
+	}
+	return nil
+}
+
+// List returns up to limit authors with id > after.
+func (s *AuthorService) List(ctx context.Context, after int64, limit int32) ([]db.Author, error) {
+	as, err := s.q.ListAuthors(ctx, after, limit)
+	return as, dbError(err, "author")
+}
+
+// Books returns the author and a page of their books in one round trip
+// (a pgx.Batch): a missing author is a 404, not an empty list.
+func (s *AuthorService) Books(ctx context.Context, id, after int64, limit int32) ([]db.Book, error) {
+	var b pgx.Batch
+	var found bool
+	b.Queue(db.GetAuthor, id).QueryRow(func(row pgx.Row) error {
+		var a db.Author
+		err := row.Scan(&a.ID, &a.Name, &a.Email, &a.Bio, &a.CreatedAt, &a.UpdatedAt)
+		if err == pgx.ErrNoRows {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	var books []db.Book
+	b.Queue(db.ListBooksByAuthor, id, after, limit).Query(func(rows pgx.Rows) error {
+		var err error
+		books, err = collectBooks(rows)
+		return err
+	})
+	if err := s.dbx.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, dbError(err, "author")
+	}
+	if !found {
+		return nil, Errorf(CodeNotFound, "", "author not found")
+	}
+	return books, nil
 }

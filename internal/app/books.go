@@ -3,24 +3,36 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"iter"
 	"log/slog"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/model"
 )
 
 // BookService is the request-scoped domain service for books.
 type BookService struct {
-	q   *db.Queries
-	log *slog.Logger
+	q    *db.Queries
+	dbx  db.DBTX
+	bulk model.DB
+	cat  *catalog.Catalog
+	log  *slog.Logger
 }
 
 // NewBookService is the BookService provider.
-func NewBookService(q *db.Queries, log *slog.Logger) *BookService {
-	return &BookService{q: q, log: log}
+func NewBookService(q *db.Queries, dbx db.DBTX, bulk model.DB, cat *catalog.Catalog, log *slog.Logger) *BookService {
+	return &BookService{q: q, dbx: dbx, bulk: bulk, cat: cat, log: log}
 }
 
-// BookInput is the body of POST /books.
+// BookInput is the body of POST /books and one record of POST /books:bulk.
 type BookInput struct {
 	AuthorID    int64           `json:"author_id"`
 	ISBN        string          `json:"isbn"`
@@ -39,7 +51,7 @@ func (in *BookInput) Validate() error {
 		return Errorf(CodeInvalid, "author_id", "must be a positive id")
 	case !validISBN(in.ISBN):
 		return Errorf(CodeInvalid, "isbn", "must be 13 digits")
-	case in.Title == "" || len(in.Title) > 500:
+	case !validTitle(in.Title):
 		return Errorf(CodeInvalid, "title", "must be 1 to 500 characters")
 	case in.PublishedOn.IsZero():
 		return Errorf(CodeInvalid, "published_on", "is required (YYYY-MM-DD)")
@@ -47,7 +59,66 @@ func (in *BookInput) Validate() error {
 		return Errorf(CodeInvalid, "price_cents", "must not be negative")
 	case in.Pages <= 0:
 		return Errorf(CodeInvalid, "pages", "must be positive")
-	case len(in.Attributes) > 0 && !isJSONObject(in.Attributes):
+	case len(in.Attributes) > 0 && string(in.Attributes) != "null" && !isJSONObject(in.Attributes):
+		return Errorf(CodeInvalid, "attributes", "must be a JSON object")
+	}
+	return nil
+}
+
+// row converts validated input to the sqlc row type.
+func (in *BookInput) row() db.Book {
+	var attrs json.RawMessage
+	if len(in.Attributes) > 0 && string(in.Attributes) != "null" {
+		attrs = in.Attributes
+	}
+	return db.Book{
+		AuthorID: in.AuthorID, Isbn: in.ISBN, Title: in.Title,
+		PublishedOn: time.Time(in.PublishedOn), PriceCents: in.PriceCents,
+		Pages: in.Pages, Attributes: attrs,
+	}
+}
+
+// BookPatch is the body of PATCH /books/{id}: absent fields are kept;
+// attributes may be set to null.
+type BookPatch struct {
+	AuthorID    Optional[int64]           `json:"author_id"`
+	ISBN        Optional[string]          `json:"isbn"`
+	Title       Optional[string]          `json:"title"`
+	PublishedOn Optional[Date]            `json:"published_on"`
+	PriceCents  Optional[int32]           `json:"price_cents"`
+	Pages       Optional[int32]           `json:"pages"`
+	Attributes  Optional[json.RawMessage] `json:"attributes"`
+}
+
+// Validate checks the patch: a non-null column cannot be set to null.
+func (p *BookPatch) Validate() error {
+	for _, f := range []struct {
+		name      string
+		set, null bool
+	}{
+		{"author_id", p.AuthorID.Set, p.AuthorID.Null},
+		{"isbn", p.ISBN.Set, p.ISBN.Null},
+		{"title", p.Title.Set, p.Title.Null},
+		{"published_on", p.PublishedOn.Set, p.PublishedOn.Null},
+		{"price_cents", p.PriceCents.Set, p.PriceCents.Null},
+		{"pages", p.Pages.Set, p.Pages.Null},
+	} {
+		if f.set && f.null {
+			return Errorf(CodeInvalid, f.name, "cannot be null")
+		}
+	}
+	switch {
+	case p.AuthorID.Set && p.AuthorID.Value <= 0:
+		return Errorf(CodeInvalid, "author_id", "must be a positive id")
+	case p.ISBN.Set && !validISBN(p.ISBN.Value):
+		return Errorf(CodeInvalid, "isbn", "must be 13 digits")
+	case p.Title.Set && !validTitle(p.Title.Value):
+		return Errorf(CodeInvalid, "title", "must be 1 to 500 characters")
+	case p.PriceCents.Set && p.PriceCents.Value < 0:
+		return Errorf(CodeInvalid, "price_cents", "must not be negative")
+	case p.Pages.Set && p.Pages.Value <= 0:
+		return Errorf(CodeInvalid, "pages", "must be positive")
+	case p.Attributes.Set && !p.Attributes.Null && !isJSONObject(p.Attributes.Value):
 		return Errorf(CodeInvalid, "attributes", "must be a JSON object")
 	}
 	return nil
@@ -63,6 +134,11 @@ func validISBN(s string) bool {
 		}
 	}
 	return true
+}
+
+func validTitle(s string) bool {
+	n := utf8.RuneCountInString(s)
+	return n >= 1 && n <= 500
 }
 
 func isJSONObject(raw json.RawMessage) bool {
@@ -89,18 +165,10 @@ func (s *BookService) Create(ctx context.Context, in BookInput) (db.Book, error)
 	if err := in.Validate(); err != nil {
 		return db.Book{}, err
 	}
-	var attrs json.RawMessage
-	if len(in.Attributes) > 0 && string(in.Attributes) != "null" {
-		attrs = in.Attributes
-	}
+	r := in.row()
 	b, err := s.q.CreateBook(ctx, db.CreateBookParams{
-		AuthorID:    in.AuthorID,
-		Isbn:        in.ISBN,
-		Title:       in.Title,
-		PublishedOn: time.Time(in.PublishedOn),
-		PriceCents:  in.PriceCents,
-		Pages:       in.Pages,
-		Attributes:  attrs,
+		AuthorID: r.AuthorID, Isbn: r.Isbn, Title: r.Title, PublishedOn: r.PublishedOn,
+		PriceCents: r.PriceCents, Pages: r.Pages, Attributes: r.Attributes,
 	})
 	if err != nil {
 		return db.Book{}, dbError(err, "book")
@@ -109,27 +177,191 @@ func (s *BookService) Create(ctx context.Context, in BookInput) (db.Book, error)
 	return b, nil
 }
 
-// Date is a calendar date in JSON as "YYYY-MM-DD".
-type Date time.Time
-
-// IsZero reports whether d is unset.
-func (d Date) IsZero() bool { return time.Time(d).IsZero() }
-
-// MarshalJSON writes "YYYY-MM-DD".
-func (d Date) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + time.Time(d).Format(time.DateOnly) + `"`), nil
+// Update applies a PATCH.
+func (s *BookService) Update(ctx context.Context, id int64, p BookPatch) (db.Book, error) {
+	if err := p.Validate(); err != nil {
+		return db.Book{}, err
+	}
+	var published *time.Time
+	if d := p.PublishedOn.ptr(); d != nil {
+		t := time.Time(*d)
+		published = &t
+	}
+	var attrs json.RawMessage
+	if a := p.Attributes.ptr(); a != nil {
+		attrs = *a
+	}
+	b, err := s.q.UpdateBook(ctx, db.UpdateBookParams{
+		ID:       id,
+		AuthorID: p.AuthorID.ptr(), Isbn: p.ISBN.ptr(), Title: p.Title.ptr(),
+		PublishedOn: published, PriceCents: p.PriceCents.ptr(), Pages: p.Pages.ptr(),
+		SetAttributes: p.Attributes.Set, Attributes: attrs,
+	})
+	return b, dbError(err, "book")
 }
 
-// UnmarshalJSON reads "YYYY-MM-DD".
-func (d *Date) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	t, err := time.Parse(time.DateOnly, s)
+// Delete removes a book (its tag links go with it).
+func (s *BookService) Delete(ctx context.Context, id int64) error {
+	n, err := s.q.DeleteBook(ctx, id)
 	if err != nil {
-		return err
+		return dbError(err, "book")
 	}
-	*d = Date(t)
+	if n == 0 {
+		return Errorf(CodeNotFound, "", "book not found")
+	}
 	return nil
+}
+
+// Tags returns a book's tags; the book lookup and the tag list travel in one
+// round trip (a pgx.Batch), so a missing book is a 404, not an empty list.
+func (s *BookService) Tags(ctx context.Context, id int64) ([]db.Tag, error) {
+	var b pgx.Batch
+	var found bool
+	b.Queue(db.GetBook, id).QueryRow(func(row pgx.Row) error {
+		var bk db.Book
+		err := scanBook(row, &bk)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	var tags []db.Tag
+	b.Queue(db.ListBookTags, id).Query(func(rows pgx.Rows) error {
+		var err error
+		tags, err = collectTags(rows)
+		return err
+	})
+	if err := s.dbx.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, dbError(err, "book")
+	}
+	if !found {
+		return nil, Errorf(CodeNotFound, "", "book not found")
+	}
+	return tags, nil
+}
+
+// AttachTag links a tag to a book; attaching twice is not an error.
+func (s *BookService) AttachTag(ctx context.Context, bookID, tagID int64) error {
+	_, err := s.q.AttachTag(ctx, bookID, tagID)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23503" {
+		switch pe.ConstraintName {
+		case "book_tags_book_id_fkey":
+			return &Error{Code: CodeNotFound, Message: "book not found", Err: err}
+		case "book_tags_tag_id_fkey":
+			return &Error{Code: CodeNotFound, Message: "tag not found", Err: err}
+		}
+	}
+	return dbError(err, "tag")
+}
+
+// DetachTag unlinks a tag from a book.
+func (s *BookService) DetachTag(ctx context.Context, bookID, tagID int64) error {
+	n, err := s.q.DetachTag(ctx, bookID, tagID)
+	if err != nil {
+		return dbError(err, "tag")
+	}
+	if n == 0 {
+		return Errorf(CodeNotFound, "", "tag is not attached to this book")
+	}
+	return nil
+}
+
+// BulkCreate streams records into COPY through model.BulkCreateSeq: every
+// record is validated as it arrives, and the first bad record (or a
+// constraint violation) aborts the whole operation with nothing written.
+// The error names the record (0-based index).
+func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInput, error]) (int64, error) {
+	var index int64 = -1
+	rows := func(yield func(db.Book, error) bool) {
+		for in, err := range records {
+			index++
+			if err == nil {
+				err = in.Validate()
+			}
+			if err != nil {
+				yield(db.Book{}, recordError(index, err))
+				return
+			}
+			if !yield(in.row(), nil) {
+				return
+			}
+		}
+	}
+	n, err := model.BulkCreateSeq(ctx, s.bulk, s.cat.Books, rows)
+	if err != nil {
+		var re *recordErr
+		if errors.As(err, &re) {
+			return 0, re.toError()
+		}
+		var rowErr *model.RowError
+		if errors.As(err, &rowErr) {
+			return 0, recordError(rowErr.Row, dbError(rowErr.Err, "book")).toError()
+		}
+		return 0, dbError(err, "book")
+	}
+	s.log.Info("books bulk-created", "rows", n)
+	return n, nil
+}
+
+// recordErr is an error about one record of a bulk request.
+type recordErr struct {
+	index int64
+	err   error
+}
+
+func (e *recordErr) Error() string { return "record " + itoa(e.index) + ": " + e.err.Error() }
+func (e *recordErr) Unwrap() error { return e.err }
+
+func recordError(index int64, err error) *recordErr { return &recordErr{index: index, err: err} }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// toError turns it into an *Error whose field is records[i] or
+// records[i].field.
+func (e *recordErr) toError() *Error {
+	field := "records[" + itoa(e.index) + "]"
+	var ae *Error
+	if errors.As(e.err, &ae) {
+		if ae.Field != "" {
+			field += "." + ae.Field
+		}
+		return &Error{Code: ae.Code, Field: field, Message: ae.Message, Err: e}
+	}
+	if je := jsonError(e.err); je != nil {
+		var j *Error
+		if errors.As(je, &j) {
+			if j.Field != "" {
+				field += "." + j.Field
+			}
+			return &Error{Code: j.Code, Field: field, Message: j.Message, Err: e}
+		}
+	}
+	return &Error{Code: CodeInvalid, Field: field, Message: e.err.Error(), Err: e}
+}
+
+// scanBook scans the columns of `SELECT * FROM books` (sqlc's order).
+func scanBook(row pgx.Row, b *db.Book) error {
+	return row.Scan(&b.ID, &b.AuthorID, &b.Isbn, &b.Title, &b.PublishedOn,
+		&b.PriceCents, &b.Pages, &b.Attributes, &b.CreatedAt, &b.UpdatedAt)
+}
+
+func collectBooks(rows pgx.Rows) ([]db.Book, error) {
+	defer rows.Close()
+	books := []db.Book{}
+	for rows.Next() {
+		var b db.Book
+		if err := scanBook(rows, &b); err != nil {
+			return nil, err
+		}
+		books = append(books, b)
+	}
+	return books, rows.Err()
+}
+
+// List returns a keyset page of books ordered by (published_on, id).
+func (s *BookService) List(ctx context.Context, p db.ListBooksParams) ([]db.Book, error) {
+	bs, err := s.q.ListBooks(ctx, p)
+	return bs, dbError(err, "book")
 }

@@ -19,6 +19,11 @@ type Config struct {
 	ExecMode string
 	// ShutdownTimeout bounds the drain of in-flight requests.
 	ShutdownTimeout time.Duration
-	// LogLevel is the minimum level logged.
+	// LogLevel is the minimum level logged; at debug, slow-query logs
+	// include argument values.
 	LogLevel slog.Level
+	// SlowQuery is the duration above which a query is logged (default 200ms).
+	SlowQuery time.Duration
+	// Pprof mounts net/http/pprof under /debug/pprof/.
+	Pprof bool
 }

@@ -70,16 +70,21 @@ func ProvideMigrated(ctx context.Context, dsn DSN, log *slog.Logger) (Migrated, 
 
 // ProvidePool opens the warmed pool: MinIdleConns connections, each with
 // every sqlc statement prepared. The cleanup closes it.
-func ProvidePool(ctx context.Context, cfg Config, dsn DSN, _ Migrated, log *slog.Logger) (*pgxpool.Pool, func(), error) {
+func ProvidePool(ctx context.Context, cfg Config, dsn DSN, _ Migrated, tracer *Tracer, m *Metrics, log *slog.Logger) (*pgxpool.Pool, func(), error) {
 	pool, err := postgres.Open(ctx, postgres.Config{
 		DSN:          string(dsn),
 		MaxConns:     cfg.MaxConns,
 		MinIdleConns: cfg.MinIdleConns,
 		ExecMode:     cfg.ExecMode,
 		Prepare:      db.Statements(),
+		Tracer:       tracer,
 		Logger:       log,
 	})
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := m.registerPool(pool); err != nil {
+		pool.Close()
 		return nil, nil, err
 	}
 	return pool, func() {

@@ -7,30 +7,64 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/http/pprof"
+	"reflect"
 	"strconv"
 	"time"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// MaxBodyBytes limits every JSON request body.
+// MaxBodyBytes limits every JSON request body except the bulk stream.
 const MaxBodyBytes = 1 << 20
 
+// MaxBulkBytes limits a POST /books:bulk body; it is streamed, never held.
+const MaxBulkBytes = 256 << 20
+
 // Handler serves the catalog API. Each request gets its request-scoped
-// services from NewRequest, the generated request injector.
+// services from newRequest — the generated request injector — exactly once.
 type Handler struct {
-	NewRequest RequestFunc
-	Log        *slog.Logger
+	newRequest RequestFunc
+	log        *slog.Logger
+	metrics    *Metrics
 	mux        *http.ServeMux
 }
 
 // NewHandler registers the routes.
-func NewHandler(newRequest RequestFunc, log *slog.Logger) *Handler {
-	h := &Handler{NewRequest: newRequest, Log: log, mux: http.NewServeMux()}
-	h.mux.HandleFunc("POST /authors", h.createAuthor)
-	h.mux.HandleFunc("GET /authors/{id}", h.getAuthor)
-	h.mux.HandleFunc("GET /books/{id}", h.getBook)
-	h.mux.HandleFunc("POST /books", h.createBook)
+func NewHandler(newRequest RequestFunc, log *slog.Logger, m *Metrics, cfg Config) *Handler {
+	h := &Handler{newRequest: newRequest, log: log, metrics: m, mux: http.NewServeMux()}
+
+	h.handle("POST /authors", h.createAuthor)
+	h.handle("GET /authors", h.listAuthors)
+	h.handle("GET /authors/{id}", h.getAuthor)
+	h.handle("PATCH /authors/{id}", h.updateAuthor)
+	h.handle("DELETE /authors/{id}", h.deleteAuthor)
+	h.handle("GET /authors/{id}/books", h.authorBooks)
+
+	h.handle("POST /books", h.createBook)
+	h.handle("POST /books:bulk", h.bulkBooks)
+	h.handle("GET /books", h.listBooks)
+	h.handle("GET /books/{id}", h.getBook)
+	h.handle("PATCH /books/{id}", h.updateBook)
+	h.handle("DELETE /books/{id}", h.deleteBook)
+	h.handle("GET /books/{id}/tags", h.bookTags)
+	h.handle("PUT /books/{id}/tags/{tag_id}", h.attachTag)
+	h.handle("DELETE /books/{id}/tags/{tag_id}", h.detachTag)
+
+	h.handle("POST /tags", h.createTag)
+	h.handle("GET /tags", h.listTags)
+
+	h.handle("/", func(w http.ResponseWriter, r *http.Request, req *Request) error {
+		return Errorf(CodeNotFound, "", "no route for %s %s", r.Method, r.URL.Path)
+	})
+	h.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	if cfg.Pprof {
+		h.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		h.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		h.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		h.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		h.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	return h
 }
 
@@ -39,93 +73,64 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-// bookJSON is the stable response shape of a book.
-type bookJSON struct {
-	ID          int64           `json:"id"`
-	AuthorID    int64           `json:"author_id"`
-	ISBN        string          `json:"isbn"`
-	Title       string          `json:"title"`
-	PublishedOn Date            `json:"published_on"`
-	PriceCents  int32           `json:"price_cents"`
-	Pages       int32           `json:"pages"`
-	Attributes  json.RawMessage `json:"attributes"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+// handlerFunc is an API handler: it writes a success response or returns
+// an error, which handle writes.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, req *Request) error
+
+// handle registers fn under pattern with the request lifecycle around it:
+// one request-injector call, error mapping, metrics and the access log.
+func (h *Handler) handle(pattern string, fn handlerFunc) {
+	route := pattern
+	if route == "/" {
+		route = "unmatched"
+	}
+	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		req := h.newRequest(r)
+		sw := &statusWriter{ResponseWriter: w}
+		sw.Header().Set("X-Request-Id", string(req.ID))
+		if err := fn(sw, r, req); err != nil {
+			writeError(sw, req, err)
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		dur := time.Since(start)
+		h.metrics.observeRequest(route, sw.status, dur)
+		req.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Int64("bytes", sw.bytes),
+			slog.Duration("duration", dur))
+	})
 }
 
-func toBookJSON(b db.Book) bookJSON {
-	attrs := b.Attributes
-	if attrs == nil {
-		attrs = json.RawMessage("null")
-	}
-	return bookJSON{
-		ID: b.ID, AuthorID: b.AuthorID, ISBN: b.Isbn, Title: b.Title,
-		PublishedOn: Date(b.PublishedOn), PriceCents: b.PriceCents, Pages: b.Pages,
-		Attributes: attrs, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
-	}
+// statusWriter remembers the status code and body size.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
 }
 
-func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request) {
-	req := h.NewRequest(r)
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, req, err)
-		return
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
 	}
-	a, err := req.Authors.Get(r.Context(), id)
-	if err != nil {
-		writeError(w, req, err)
-		return
-	}
-	writeJSON(w, req, http.StatusOK, a)
+	w.ResponseWriter.WriteHeader(code)
 }
 
-func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request) {
-	req := h.NewRequest(r)
-	var in AuthorInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		writeError(w, req, err)
-		return
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
 	}
-	a, err := req.Authors.Create(r.Context(), in)
-	if err != nil {
-		writeError(w, req, err)
-		return
-	}
-	w.Header().Set("Location", "/authors/"+strconv.FormatInt(a.ID, 10))
-	writeJSON(w, req, http.StatusCreated, a)
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
-func (h *Handler) getBook(w http.ResponseWriter, r *http.Request) {
-	req := h.NewRequest(r)
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, req, err)
-		return
-	}
-	b, err := req.Books.Get(r.Context(), id)
-	if err != nil {
-		writeError(w, req, err)
-		return
-	}
-	writeJSON(w, req, http.StatusOK, toBookJSON(b))
-}
-
-func (h *Handler) createBook(w http.ResponseWriter, r *http.Request) {
-	req := h.NewRequest(r)
-	var in BookInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		writeError(w, req, err)
-		return
-	}
-	b, err := req.Books.Create(r.Context(), in)
-	if err != nil {
-		writeError(w, req, err)
-		return
-	}
-	w.Header().Set("Location", "/books/"+strconv.FormatInt(b.ID, 10))
-	writeJSON(w, req, http.StatusCreated, toBookJSON(b))
-}
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // pathID parses a positive int64 path value.
 func pathID(r *http.Request, name string) (int64, error) {
@@ -136,15 +141,33 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// checkJSON rejects a body whose Content-Type is set and is not one of types.
+func checkMediaType(r *http.Request, types ...string) (string, error) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return types[0], nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil {
+		for _, t := range types {
+			if mt == t {
+				return mt, nil
+			}
+		}
+	}
+	want := types[0]
+	for _, t := range types[1:] {
+		want += " or " + t
+	}
+	return "", Errorf(CodeMediaType, "", "Content-Type must be %s", want)
+}
+
 // decodeJSON strictly decodes exactly one JSON value of at most MaxBodyBytes:
 // unknown fields, trailing data, a wrong media type or a too-large body are
 // *Errors naming what is wrong.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return Errorf(CodeMediaType, "", "Content-Type must be application/json")
-		}
+	if _, err := checkMediaType(r, "application/json"); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	dec.DisallowUnknownFields()
@@ -169,18 +192,43 @@ func jsonError(err error) error {
 	case errors.As(err, &tooLarge):
 		return &Error{Code: CodeTooLarge, Message: "body exceeds " + strconv.FormatInt(tooLarge.Limit, 10) + " bytes", Err: err}
 	case errors.As(err, &typeErr):
-		return &Error{Code: CodeInvalid, Field: typeErr.Field, Message: "must be " + typeErr.Type.String(), Err: err}
+		return &Error{Code: CodeInvalid, Field: typeErr.Field, Message: "must be " + jsonTypeName(typeErr.Type), Err: err}
 	case errors.As(err, &syntaxErr):
 		return &Error{Code: CodeInvalid, Message: "malformed JSON at byte " + strconv.FormatInt(syntaxErr.Offset, 10), Err: err}
 	case errors.Is(err, io.EOF):
 		return &Error{Code: CodeInvalid, Message: "empty body", Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &Error{Code: CodeInvalid, Message: "truncated JSON", Err: err}
+	case errors.Is(err, errBadDate):
+		return &Error{Code: CodeInvalid, Message: errBadDate.Error(), Err: err}
 	}
 	if f, ok := unknownField(err.Error()); ok {
 		return &Error{Code: CodeInvalid, Field: f, Message: "unknown field", Err: err}
 	}
 	return &Error{Code: CodeInvalid, Message: "invalid body: " + err.Error(), Err: err}
+}
+
+// jsonTypeName describes a Go type the way a JSON client thinks of it.
+func jsonTypeName(t reflect.Type) string {
+	if t == nil {
+		return "a different type"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer in range"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a " + t.String()
 }
 
 // unknownField extracts the name from encoding/json's `json: unknown field "x"`.
@@ -192,13 +240,13 @@ func unknownField(msg string) (string, bool) {
 	return "", false
 }
 
-func writeJSON(w http.ResponseWriter, req *Request, status int, v any) {
+func writeJSON(w http.ResponseWriter, req *Request, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Request-Id", string(req.ID))
 	w.WriteHeader(status)
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		req.Log.Warn("write response", "err", err)
 	}
+	return nil
 }
 
 // errorBody is the JSON shape of every error response.
@@ -232,4 +280,40 @@ func writeError(w http.ResponseWriter, req *Request, err error) {
 		req.Log.Error("request failed", "err", err)
 	}
 	writeJSON(w, req, status, body)
+}
+
+// page is the response shape of every list.
+type page[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+// limitParam parses ?limit= (default 50, 1..500).
+func limitParam(r *http.Request) (int32, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return 50, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 500 {
+		return 0, Errorf(CodeInvalid, "limit", "must be an integer from 1 to 500")
+	}
+	return int32(n), nil
+}
+
+// checkParams rejects query parameters outside allowed.
+func checkParams(r *http.Request, allowed ...string) error {
+	for k := range r.URL.Query() {
+		ok := false
+		for _, a := range allowed {
+			if k == a {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return Errorf(CodeInvalid, k, "unknown query parameter")
+		}
+	}
+	return nil
 }

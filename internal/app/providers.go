@@ -2,11 +2,15 @@ package app
 
 import "github.com/google/wire"
 
-// AppSet provides the app-scoped singletons: database, migrations, pool.
+// AppSet provides the app-scoped singletons: database, migrations, pool,
+// catalog metadata, metrics and the HTTP handler.
 var AppSet = wire.NewSet(
 	ProvideDSN,
 	ProvideMigrated,
+	ProvideMetrics,
+	ProvideTracer,
 	ProvidePool,
+	ProvideCatalog,
 	ProvideDeps,
 	NewHandler,
 )
@@ -16,8 +20,12 @@ var AppSet = wire.NewSet(
 var RequestSet = wire.NewSet(
 	ProvideRequestID,
 	ProvideRequestLogger,
+	ProvideDBTX,
 	ProvideQueries,
+	ProvideBulkDB,
+	ProvideCatalogFromDeps,
 	NewAuthorService,
 	NewBookService,
+	NewTagService,
 	wire.Struct(new(Request), "*"),
 )

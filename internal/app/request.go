@@ -7,19 +7,28 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/model"
 )
 
 // Deps are the app-scoped singletons that request-scoped providers use. It is
-// the request injector's only app-level input.
+// the request injector's only app-level input; nothing request-scoped is
+// ever stored in it.
 type Deps struct {
-	Pool *pgxpool.Pool
-	Log  *slog.Logger
+	Pool    *pgxpool.Pool
+	Log     *slog.Logger
+	Catalog *catalog.Catalog
 }
 
 // ProvideDeps collects the singletons for the request injector.
-func ProvideDeps(pool *pgxpool.Pool, log *slog.Logger) *Deps {
-	return &Deps{Pool: pool, Log: log}
+func ProvideDeps(pool *pgxpool.Pool, log *slog.Logger, cat *catalog.Catalog) *Deps {
+	return &Deps{Pool: pool, Log: log, Catalog: cat}
+}
+
+// ProvideCatalog validates the reference catalog metadata once at start-up.
+func ProvideCatalog() (*catalog.Catalog, error) {
+	return catalog.New()
 }
 
 // RequestID identifies one HTTP request in logs and error bodies.
@@ -32,6 +41,7 @@ type Request struct {
 	Log     *slog.Logger
 	Authors *AuthorService
 	Books   *BookService
+	Tags    *TagService
 }
 
 // RequestFunc builds a Request for r; the root package implements it with
@@ -65,7 +75,23 @@ func ProvideRequestLogger(d *Deps, id RequestID) *slog.Logger {
 	return d.Log.With("request_id", string(id))
 }
 
+// ProvideDBTX is the connection the request's queries run on.
+func ProvideDBTX(d *Deps) db.DBTX {
+	return d.Pool
+}
+
 // ProvideQueries returns the sqlc queries for one request.
-func ProvideQueries(d *Deps) *db.Queries {
-	return db.New(d.Pool)
+func ProvideQueries(dbx db.DBTX) *db.Queries {
+	return db.New(dbx)
+}
+
+// ProvideBulkDB is where bulk COPY runs: the pool, so that each bulk
+// operation gets its own transaction.
+func ProvideBulkDB(d *Deps) model.DB {
+	return d.Pool
+}
+
+// ProvideCatalogFromDeps hands the app's catalog to request services.
+func ProvideCatalogFromDeps(d *Deps) *catalog.Catalog {
+	return d.Catalog
 }

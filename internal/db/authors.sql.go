@@ -168,25 +168,30 @@ func (q *Queries) ListAuthors(ctx context.Context, afterID int64, lim int32) ([]
 const UpdateAuthor = `-- name: UpdateAuthor :one
 UPDATE "authors"
 SET "name"       = COALESCE($1, "name"),
-    "email"      = COALESCE($2, "email"),
-    "bio"        = COALESCE($3, "bio"),
+    "email"      = CASE WHEN $2::boolean THEN $3 ELSE "email" END,
+    "bio"        = CASE WHEN $4::boolean THEN $5 ELSE "bio" END,
     "updated_at" = now()
-WHERE "id" = $4
+WHERE "id" = $6
 RETURNING id, name, email, bio, created_at, updated_at
 `
 
 type UpdateAuthorParams struct {
-	Name  *string `json:"name"`
-	Email *string `json:"email"`
-	Bio   *string `json:"bio"`
-	ID    int64   `json:"id"`
+	Name     *string `json:"name"`
+	SetEmail bool    `json:"set_email"`
+	Email    *string `json:"email"`
+	SetBio   bool    `json:"set_bio"`
+	Bio      *string `json:"bio"`
+	ID       int64   `json:"id"`
 }
 
-// PATCH semantics: a NULL argument keeps the current value.
+// PATCH semantics: a NULL name keeps the current value; email and bio are
+// written only when their set_ flag is true (so they can be set to NULL).
 func (q *Queries) UpdateAuthor(ctx context.Context, arg UpdateAuthorParams) (Author, error) {
 	row := q.db.QueryRow(ctx, UpdateAuthor,
 		arg.Name,
+		arg.SetEmail,
 		arg.Email,
+		arg.SetBio,
 		arg.Bio,
 		arg.ID,
 	)

@@ -269,24 +269,26 @@ SET "author_id"    = COALESCE($1, "author_id"),
     "published_on" = COALESCE($4, "published_on"),
     "price_cents"  = COALESCE($5, "price_cents"),
     "pages"        = COALESCE($6, "pages"),
-    "attributes"   = COALESCE($7, "attributes"),
+    "attributes"   = CASE WHEN $7::boolean THEN $8 ELSE "attributes" END,
     "updated_at"   = now()
-WHERE "id" = $8
+WHERE "id" = $9
 RETURNING id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at
 `
 
 type UpdateBookParams struct {
-	AuthorID    *int64          `json:"author_id"`
-	Isbn        *string         `json:"isbn"`
-	Title       *string         `json:"title"`
-	PublishedOn *time.Time      `json:"published_on"`
-	PriceCents  *int32          `json:"price_cents"`
-	Pages       *int32          `json:"pages"`
-	Attributes  json.RawMessage `json:"attributes"`
-	ID          int64           `json:"id"`
+	AuthorID      *int64          `json:"author_id"`
+	Isbn          *string         `json:"isbn"`
+	Title         *string         `json:"title"`
+	PublishedOn   *time.Time      `json:"published_on"`
+	PriceCents    *int32          `json:"price_cents"`
+	Pages         *int32          `json:"pages"`
+	SetAttributes bool            `json:"set_attributes"`
+	Attributes    json.RawMessage `json:"attributes"`
+	ID            int64           `json:"id"`
 }
 
-// PATCH semantics: a NULL argument keeps the current value.
+// PATCH semantics: a NULL argument keeps the current value; attributes is
+// written only when set_attributes is true (so it can be set to NULL).
 func (q *Queries) UpdateBook(ctx context.Context, arg UpdateBookParams) (Book, error) {
 	row := q.db.QueryRow(ctx, UpdateBook,
 		arg.AuthorID,
@@ -295,6 +297,7 @@ func (q *Queries) UpdateBook(ctx context.Context, arg UpdateBookParams) (Book, e
 		arg.PublishedOn,
 		arg.PriceCents,
 		arg.Pages,
+		arg.SetAttributes,
 		arg.Attributes,
 		arg.ID,
 	)

@@ -40,9 +40,11 @@ type Querier interface {
 	ListBooksByAuthor(ctx context.Context, arg ListBooksByAuthorParams) ([]Book, error)
 	ListBooksByTag(ctx context.Context, arg ListBooksByTagParams) ([]Book, error)
 	ListTags(ctx context.Context, afterName string, lim int32) ([]Tag, error)
-	// PATCH semantics: a NULL argument keeps the current value.
+	// PATCH semantics: a NULL name keeps the current value; email and bio are
+	// written only when their set_ flag is true (so they can be set to NULL).
 	UpdateAuthor(ctx context.Context, arg UpdateAuthorParams) (Author, error)
-	// PATCH semantics: a NULL argument keeps the current value.
+	// PATCH semantics: a NULL argument keeps the current value; attributes is
+	// written only when set_attributes is true (so it can be set to NULL).
 	UpdateBook(ctx context.Context, arg UpdateBookParams) (Book, error)
 }
 

@@ -1,0 +1,147 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aquila-go/aquila/internal/db"
+)
+
+// authorJSON is the response shape of an author.
+type authorJSON struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Email     *string   `json:"email"`
+	Bio       *string   `json:"bio"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func toAuthorJSON(a db.Author) authorJSON {
+	return authorJSON{ID: a.ID, Name: a.Name, Email: a.Email, Bio: a.Bio, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+}
+
+func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+	var in AuthorInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	a, err := req.Authors.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/authors/"+strconv.FormatInt(a.ID, 10))
+	return writeJSON(w, req, http.StatusCreated, toAuthorJSON(a))
+}
+
+func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := req.Authors.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, req, http.StatusOK, toAuthorJSON(a))
+}
+
+func (h *Handler) updateAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p AuthorPatch
+	if err := decodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	a, err := req.Authors.Update(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, req, http.StatusOK, toAuthorJSON(a))
+}
+
+func (h *Handler) deleteAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := req.Authors.Delete(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// idCursor parses ?after= for lists keyed by id.
+func idCursor(r *http.Request) (int64, error) {
+	s := r.URL.Query().Get("after")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, Errorf(CodeInvalid, "after", "must be a cursor from a previous page")
+	}
+	return n, nil
+}
+
+func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req *Request) error {
+	if err := checkParams(r, "after", "limit"); err != nil {
+		return err
+	}
+	after, err := idCursor(r)
+	if err != nil {
+		return err
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	as, err := req.Authors.List(r.Context(), after, limit)
+	if err != nil {
+		return err
+	}
+	p := page[authorJSON]{Items: make([]authorJSON, len(as))}
+	for i, a := range as {
+		p.Items[i] = toAuthorJSON(a)
+	}
+	if len(as) == int(limit) {
+		next := strconv.FormatInt(as[len(as)-1].ID, 10)
+		p.Next = &next
+	}
+	return writeJSON(w, req, http.StatusOK, p)
+}
+
+func (h *Handler) authorBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
+	if err := checkParams(r, "after", "limit"); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	after, err := idCursor(r)
+	if err != nil {
+		return err
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	bs, err := req.Authors.Books(r.Context(), id, after, limit)
+	if err != nil {
+		return err
+	}
+	p := page[bookJSON]{Items: make([]bookJSON, len(bs))}
+	for i, b := range bs {
+		p.Items[i] = toBookJSON(b)
+	}
+	if len(bs) == int(limit) {
+		next := strconv.FormatInt(bs[len(bs)-1].ID, 10)
+		p.Next = &next
+	}
+	return writeJSON(w, req, http.StatusOK, p)
+}

@@ -1,0 +1,183 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aquila-go/aquila/internal/db"
+)
+
+// bookJSON is the response shape of a book.
+type bookJSON struct {
+	ID          int64           `json:"id"`
+	AuthorID    int64           `json:"author_id"`
+	ISBN        string          `json:"isbn"`
+	Title       string          `json:"title"`
+	PublishedOn Date            `json:"published_on"`
+	PriceCents  int32           `json:"price_cents"`
+	Pages       int32           `json:"pages"`
+	Attributes  json.RawMessage `json:"attributes"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+}
+
+func toBookJSON(b db.Book) bookJSON {
+	attrs := b.Attributes
+	if attrs == nil {
+		attrs = json.RawMessage("null")
+	}
+	return bookJSON{
+		ID: b.ID, AuthorID: b.AuthorID, ISBN: b.Isbn, Title: b.Title,
+		PublishedOn: Date(b.PublishedOn), PriceCents: b.PriceCents, Pages: b.Pages,
+		Attributes: attrs, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
+	}
+}
+
+func (h *Handler) getBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := req.Books.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, req, http.StatusOK, toBookJSON(b))
+}
+
+func (h *Handler) createBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+	var in BookInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	b, err := req.Books.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/books/"+strconv.FormatInt(b.ID, 10))
+	return writeJSON(w, req, http.StatusCreated, toBookJSON(b))
+}
+
+func (h *Handler) updateBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p BookPatch
+	if err := decodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	b, err := req.Books.Update(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, req, http.StatusOK, toBookJSON(b))
+}
+
+func (h *Handler) deleteBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := req.Books.Delete(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// bulkBooks streams an NDJSON (application/x-ndjson) or JSON-array
+// (application/json) body into COPY: records are decoded one at a time, so
+// memory stays flat whatever the body size. All or nothing.
+func (h *Handler) bulkBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
+	mt, err := checkMediaType(r, "application/x-ndjson", "application/json")
+	if err != nil {
+		return err
+	}
+	body := http.MaxBytesReader(w, r.Body, MaxBulkBytes)
+	n, err := req.Books.BulkCreate(r.Context(), bookRecords(body, mt == "application/x-ndjson"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, req, http.StatusCreated, map[string]int64{"created": n})
+}
+
+// bookRecords decodes one BookInput at a time from an NDJSON stream or a
+// JSON array, strictly (unknown fields rejected).
+func bookRecords(body io.Reader, ndjson bool) iter.Seq2[BookInput, error] {
+	return func(yield func(BookInput, error) bool) {
+		dec := json.NewDecoder(body)
+		dec.DisallowUnknownFields()
+		if !ndjson {
+			tok, err := dec.Token()
+			if err != nil || tok != json.Delim('[') {
+				if err == nil {
+					err = errors.New("body must be a JSON array of books")
+				}
+				yield(BookInput{}, err)
+				return
+			}
+		}
+		for {
+			if !ndjson && !dec.More() {
+				if _, err := dec.Token(); err != nil { // the closing ]
+					yield(BookInput{}, err)
+					return
+				}
+				if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+					yield(BookInput{}, errors.New("data after the JSON array"))
+				}
+				return
+			}
+			var in BookInput
+			err := dec.Decode(&in)
+			if ndjson && errors.Is(err, io.EOF) {
+				return
+			}
+			if !yield(in, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
+	if err := checkParams(r, "after", "limit"); err != nil {
+		return err
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	after := db.ListBooksParams{AfterPublishedOn: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), Lim: limit}
+	if s := r.URL.Query().Get("after"); s != "" {
+		var c struct {
+			P Date  `json:"p"`
+			I int64 `json:"i"`
+		}
+		if json.Unmarshal([]byte(s), &c) != nil || c.I <= 0 {
+			return Errorf(CodeInvalid, "after", "must be a cursor from a previous page")
+		}
+		after.AfterPublishedOn, after.AfterID = time.Time(c.P), c.I
+	}
+	bs, err := req.Books.List(r.Context(), after)
+	if err != nil {
+		return err
+	}
+	p := page[bookJSON]{Items: make([]bookJSON, len(bs))}
+	for i, b := range bs {
+		p.Items[i] = toBookJSON(b)
+	}
+	if len(bs) == int(limit) {
+		last := bs[len(bs)-1]
+		c, _ := json.Marshal(map[string]any{"p": Date(last.PublishedOn), "i": last.ID})
+		next := string(c)
+		p.Next = &next
+	}
+	return writeJSON(w, req, http.StatusOK, p)
+}

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/aquila-go/aquila/internal/db"
+)
+
+// tagJSON is the response shape of a tag.
+type tagJSON struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func toTagJSON(t db.Tag) tagJSON { return tagJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt} }
+
+func (h *Handler) createTag(w http.ResponseWriter, r *http.Request, req *Request) error {
+	var in TagInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	t, err := req.Tags.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, req, http.StatusCreated, toTagJSON(t))
+}
+
+func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request) error {
+	if err := checkParams(r, "after", "limit"); err != nil {
+		return err
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	ts, err := req.Tags.List(r.Context(), r.URL.Query().Get("after"), limit)
+	if err != nil {
+		return err
+	}
+	p := page[tagJSON]{Items: make([]tagJSON, len(ts))}
+	for i, t := range ts {
+		p.Items[i] = toTagJSON(t)
+	}
+	if len(ts) == int(limit) {
+		next := ts[len(ts)-1].Name
+		p.Next = &next
+	}
+	return writeJSON(w, req, http.StatusOK, p)
+}
+
+func (h *Handler) bookTags(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ts, err := req.Books.Tags(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := page[tagJSON]{Items: make([]tagJSON, len(ts))}
+	for i, t := range ts {
+		p.Items[i] = toTagJSON(t)
+	}
+	return writeJSON(w, req, http.StatusOK, p)
+}
+
+func (h *Handler) attachTag(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	tagID, err := pathID(r, "tag_id")
+	if err != nil {
+		return err
+	}
+	if err := req.Books.AttachTag(r.Context(), id, tagID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) detachTag(w http.ResponseWriter, r *http.Request, req *Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	tagID, err := pathID(r, "tag_id")
+	if err != nil {
+		return err
+	}
+	if err := req.Books.DetachTag(r.Context(), id, tagID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

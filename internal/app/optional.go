@@ -1,0 +1,61 @@
+package app
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Optional is a JSON field for PATCH bodies: Set reports that the key was
+// present, Null that its value was null.
+type Optional[T any] struct {
+	Set   bool
+	Null  bool
+	Value T
+}
+
+// UnmarshalJSON records presence and nullness, then decodes the value.
+func (o *Optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.Value)
+}
+
+// ptr returns nil unless the field was set to a value.
+func (o Optional[T]) ptr() *T {
+	if !o.Set || o.Null {
+		return nil
+	}
+	v := o.Value
+	return &v
+}
+
+// Date is a calendar date in JSON as "YYYY-MM-DD".
+type Date time.Time
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return time.Time(d).IsZero() }
+
+// MarshalJSON writes "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + time.Time(d).Format(time.DateOnly) + `"`), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD".
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return errBadDate
+	}
+	*d = Date(t)
+	return nil
+}

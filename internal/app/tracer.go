@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Tracer is the pgx tracer of every pooled connection: it records each
+// query's duration by statement name and logs queries slower than a
+// threshold — the statement name and duration only, with the argument
+// values added when the log level is debug.
+type Tracer struct {
+	log       *slog.Logger
+	slow      time.Duration
+	withArgs  bool
+	queries   *prometheus.HistogramVec
+	observers sync.Map // SQL text → prometheus.Observer
+}
+
+// ProvideTracer builds the tracer from the config.
+func ProvideTracer(cfg Config, log *slog.Logger, m *Metrics) *Tracer {
+	slow := cfg.SlowQuery
+	if slow <= 0 {
+		slow = 200 * time.Millisecond
+	}
+	return &Tracer{log: log, slow: slow, withArgs: cfg.LogLevel <= slog.LevelDebug, queries: m.queries}
+}
+
+type traceKey struct{}
+
+// traceStart is what a query start leaves in its context.
+type traceStart struct {
+	sql  string
+	args []any
+	at   time.Time
+}
+
+// TraceQueryStart implements pgx.QueryTracer.
+func (t *Tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	return context.WithValue(ctx, traceKey{}, &traceStart{sql: d.SQL, args: d.Args, at: time.Now()})
+}
+
+// TraceQueryEnd implements pgx.QueryTracer.
+func (t *Tracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
+	if s, ok := ctx.Value(traceKey{}).(*traceStart); ok {
+		t.done(ctx, s, d.Err)
+	}
+}
+
+// TraceBatchStart implements pgx.BatchTracer.
+func (t *Tracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	return context.WithValue(ctx, traceKey{}, &traceStart{sql: "-- name: batch\n", at: time.Now()})
+}
+
+// TraceBatchQuery implements pgx.BatchTracer.
+func (t *Tracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+// TraceBatchEnd implements pgx.BatchTracer.
+func (t *Tracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchEndData) {
+	if s, ok := ctx.Value(traceKey{}).(*traceStart); ok {
+		t.done(ctx, s, d.Err)
+	}
+}
+
+// TraceCopyFromStart implements pgx.CopyFromTracer.
+func (t *Tracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromStartData) context.Context {
+	name := "-- name: copy " + strings.Join(d.TableName, ".") + "\n"
+	return context.WithValue(ctx, traceKey{}, &traceStart{sql: name, at: time.Now()})
+}
+
+// TraceCopyFromEnd implements pgx.CopyFromTracer.
+func (t *Tracer) TraceCopyFromEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromEndData) {
+	if s, ok := ctx.Value(traceKey{}).(*traceStart); ok {
+		t.done(ctx, s, d.Err)
+	}
+}
+
+func (t *Tracer) done(ctx context.Context, s *traceStart, err error) {
+	dur := time.Since(s.at)
+	t.observer(s.sql).Observe(dur.Seconds())
+	if dur < t.slow {
+		return
+	}
+	attrs := []slog.Attr{slog.String("statement", statementName(s.sql)), slog.Duration("duration", dur)}
+	if t.withArgs && len(s.args) > 0 {
+		attrs = append(attrs, slog.Any("args", s.args))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("err", err.Error()))
+	}
+	t.log.LogAttrs(ctx, slog.LevelWarn, "slow query", attrs...)
+}
+
+// observer caches the histogram child per named statement, so the label
+// lookup is paid once per statement, not per query. Unnamed (dynamic) SQL
+// shares the "other" label and is never cached, so the map stays bounded.
+func (t *Tracer) observer(sql string) prometheus.Observer {
+	if !strings.HasPrefix(sql, "-- name: ") {
+		return t.queries.WithLabelValues("other")
+	}
+	if o, ok := t.observers.Load(sql); ok {
+		return o.(prometheus.Observer)
+	}
+	o := t.queries.WithLabelValues(statementName(sql))
+	t.observers.Store(sql, o)
+	return o
+}
+
+// statementName is X from sqlc's "-- name: X :kind" first line, or "other"
+// (dynamic SQL keeps the label set bounded).
+func statementName(sql string) string {
+	const p = "-- name: "
+	if !strings.HasPrefix(sql, p) {
+		return "other"
+	}
+	line := sql[len(p):]
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	if i := strings.Index(line, " :"); i >= 0 {
+		line = line[:i]
+	}
+	return line
+}
