@@ -76,11 +76,14 @@ func call(t *testing.T, method, url, contentType, body string) (int, map[string]
 
 // startServe runs serve in-process against dsn and returns its base URL; the
 // returned stop cancels it and waits for a clean return.
-func startServe(t *testing.T, dsn string) (string, func()) {
+func startServe(t *testing.T, dsn string, opts ...func(*app.Config)) (string, func()) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := app.Config{Addr: addr, DatabaseURL: dsn, MinIdleConns: 2, MaxConns: 4, ShutdownTimeout: 5 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() { done <- serve(ctx, cfg, log) }()

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -274,6 +275,10 @@ func (s *BookService) DetachTag(ctx context.Context, bookID, tagID int64) error 
 // The error names the record (0-based index).
 func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInput, error]) (int64, error) {
 	var index int64 = -1
+	// A foreign-key violation is reported at the end of COPY, without a
+	// line number; remember where each author id first appeared (bounded by
+	// the number of distinct authors) to name the record.
+	authorAt := map[int64]int64{}
 	rows := func(yield func(db.Book, error) bool) {
 		for in, err := range records {
 			index++
@@ -283,6 +288,9 @@ func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInpu
 			if err != nil {
 				yield(db.Book{}, recordError(index, err))
 				return
+			}
+			if _, seen := authorAt[in.AuthorID]; !seen {
+				authorAt[in.AuthorID] = index
 			}
 			if !yield(in.row(), nil) {
 				return
@@ -298,6 +306,12 @@ func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInpu
 		var rowErr *model.RowError
 		if errors.As(err, &rowErr) {
 			return 0, recordError(rowErr.Row, dbError(rowErr.Err, "book")).toError()
+		}
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.ConstraintName == "books_author_id_fkey" {
+			if i, ok := authorAt[keyValue(pe.Detail)]; ok {
+				return 0, recordError(i, dbError(err, "book")).toError()
+			}
 		}
 		return 0, dbError(err, "book")
 	}
@@ -339,6 +353,18 @@ func (e *recordErr) toError() *Error {
 		}
 	}
 	return &Error{Code: CodeInvalid, Field: field, Message: e.err.Error(), Err: e}
+}
+
+// keyValue parses the integer N of a violation detail
+// `Key (column)=(N) is not present in table "t".`; 0 when there is none.
+func keyValue(detail string) int64 {
+	_, rest, ok := strings.Cut(detail, ")=(")
+	if !ok {
+		return 0
+	}
+	v, _, _ := strings.Cut(rest, ")")
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return n
 }
 
 // scanBook scans the columns of `SELECT * FROM books` (sqlc's order).

@@ -24,6 +24,9 @@ type Config struct {
 	LogLevel slog.Level
 	// SlowQuery is the duration above which a query is logged (default 200ms).
 	SlowQuery time.Duration
+	// RequestTimeout bounds each API request's database work (0 = none); a
+	// request that exceeds it gets 504.
+	RequestTimeout time.Duration
 	// Pprof mounts net/http/pprof under /debug/pprof/.
 	Pprof bool
 }

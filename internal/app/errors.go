@@ -11,10 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// errBadDate is returned by Date.UnmarshalJSON; the decoder reports it
-// with the field name.
-var errBadDate = errors.New("must be a date (YYYY-MM-DD)")
-
 // Code classifies an Error; each code has one HTTP status (see status).
 type Code string
 

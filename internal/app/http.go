@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -25,6 +26,7 @@ const MaxBulkBytes = 256 << 20
 // services from newRequest — the generated request injector — exactly once.
 type Handler struct {
 	newRequest RequestFunc
+	timeout    time.Duration
 	log        *slog.Logger
 	metrics    *Metrics
 	mux        *http.ServeMux
@@ -32,7 +34,7 @@ type Handler struct {
 
 // NewHandler registers the routes.
 func NewHandler(newRequest RequestFunc, log *slog.Logger, m *Metrics, cfg Config) *Handler {
-	h := &Handler{newRequest: newRequest, log: log, metrics: m, mux: http.NewServeMux()}
+	h := &Handler{newRequest: newRequest, timeout: cfg.RequestTimeout, log: log, metrics: m, mux: http.NewServeMux()}
 
 	h.handle("POST /authors", h.createAuthor)
 	h.handle("GET /authors", h.listAuthors)
@@ -86,6 +88,11 @@ func (h *Handler) handle(pattern string, fn handlerFunc) {
 	}
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if h.timeout > 0 {
+			ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
 		req := h.newRequest(r)
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-Id", string(req.ID))
@@ -199,8 +206,6 @@ func jsonError(err error) error {
 		return &Error{Code: CodeInvalid, Message: "empty body", Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &Error{Code: CodeInvalid, Message: "truncated JSON", Err: err}
-	case errors.Is(err, errBadDate):
-		return &Error{Code: CodeInvalid, Message: errBadDate.Error(), Err: err}
 	}
 	if f, ok := unknownField(err.Error()); ok {
 		return &Error{Code: CodeInvalid, Field: f, Message: "unknown field", Err: err}
@@ -212,6 +217,9 @@ func jsonError(err error) error {
 func jsonTypeName(t reflect.Type) string {
 	if t == nil {
 		return "a different type"
+	}
+	if t == reflect.TypeFor[Date]() {
+		return "a date (YYYY-MM-DD)"
 	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,

@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"reflect"
+	"strconv"
 	"time"
 )
 
@@ -54,7 +56,8 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return errBadDate
+		// A type error, so that the decoder reports the field's name.
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Date]()}
 	}
 	*d = Date(t)
 	return nil
