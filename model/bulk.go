@@ -10,14 +10,16 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// DB is what bulk operations and Check need from a connection: a way to
-// begin a transaction. *pgxpool.Pool, *pgx.Conn and pgx.Tx satisfy it; on a
-// pgx.Tx, Begin creates a savepoint, so an operation is still all or nothing
-// within the caller's transaction.
+// DB is what bulk operations and Check need from a connection.
+// *pgxpool.Pool, *pgx.Conn and pgx.Tx satisfy it. On a pgx.Tx, Begin
+// creates a savepoint, so an operation is still all or nothing within the
+// caller's transaction and a failure leaves that transaction usable.
 type DB interface {
 	Begin(ctx context.Context) (pgx.Tx, error)
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
 }
 
 // DefaultChunkSize is the number of rows sent per COPY statement when no
@@ -71,16 +73,15 @@ func BulkCreateSeq[T any](ctx context.Context, db DB, b *Binding[T], rows iter.S
 }
 
 // feeder calls send with consecutive chunks of at most size rows; start is
-// the index of the chunk's first row in the input.
+// the index of the chunk's first row in the input and last is true for the
+// final chunk.
 type feeder[T any] struct {
-	prevalidate func() error // runs before the transaction begins
-	feed        func(size int, send func(chunk []T, start int64) error) error
-	empty       bool // known to have no rows
+	prevalidate func() error // runs before anything is sent
+	feed        func(size int, send func(chunk []T, start int64, last bool) error) error
 }
 
 func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
 	return feeder[T]{
-		empty: len(rows) == 0,
 		prevalidate: func() error {
 			if b.validate == nil {
 				return nil
@@ -92,9 +93,10 @@ func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
 			}
 			return nil
 		},
-		feed: func(size int, send func([]T, int64) error) error {
+		feed: func(size int, send func([]T, int64, bool) error) error {
 			for start := 0; start < len(rows); start += size {
-				if err := send(rows[start:min(start+size, len(rows))], int64(start)); err != nil {
+				end := min(start+size, len(rows))
+				if err := send(rows[start:end], int64(start), end == len(rows)); err != nil {
 					return err
 				}
 			}
@@ -105,7 +107,7 @@ func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
 
 func seqFeeder[T any](b *Binding[T], rows iter.Seq2[T, error]) feeder[T] {
 	return feeder[T]{
-		feed: func(size int, send func([]T, int64) error) error {
+		feed: func(size int, send func([]T, int64, bool) error) error {
 			buf := make([]T, 0, min(size, 4096))
 			var i, start int64
 			var err error
@@ -120,27 +122,31 @@ func seqFeeder[T any](b *Binding[T], rows iter.Seq2[T, error]) feeder[T] {
 						break
 					}
 				}
-				buf = append(buf, row)
-				i++
+				// A full chunk is held until another row proves it is
+				// not the last one.
 				if len(buf) == size {
-					if err = send(buf, start); err != nil {
+					if err = send(buf, start, false); err != nil {
 						break
 					}
 					clear(buf)
 					buf, start = buf[:0], i
 				}
+				buf = append(buf, row)
+				i++
 			}
 			if err == nil && len(buf) > 0 {
-				err = send(buf, start)
+				err = send(buf, start, true)
 			}
 			return err
 		},
 	}
 }
 
-// runBulk runs one bulk operation in a transaction: setup (if any), the
-// chunks copied into target (b's table when setup is nil), finish, commit,
-// then the after-commit hook.
+// runBulk runs one bulk operation. Input that fits in one chunk, on a pool
+// or a connection, is one COPY statement, atomic by itself; anything else
+// runs in a transaction (a savepoint on a pgx.Tx), begun when the first
+// chunk is ready: the upsert's staging table, the chunks, the upsert's
+// final INSERT, commit. The after-commit hook runs last.
 func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption, verb string,
 	up *upsert, src feeder[T]) (n int64, err error) {
 	if b == nil {
@@ -160,32 +166,50 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 			return 0, err
 		}
 	}
-	if src.empty {
-		return 0, nil
-	}
 	if db == nil {
 		return 0, errUnsupportedSource
 	}
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("begin: %w", err)
+	autocommit := false
+	switch db.(type) {
+	case *pgxpool.Pool, *pgx.Conn:
+		autocommit = up == nil
 	}
-	// A cancelled ctx must not stop the rollback: pgx would close the
-	// connection instead of returning it to the pool.
-	defer tx.Rollback(context.WithoutCancel(ctx))
 
+	var tx pgx.Tx
+	defer func() {
+		if tx != nil {
+			// A cancelled ctx must not stop the rollback: pgx would
+			// close the connection instead of returning it to the pool.
+			tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
 	target := pgx.Identifier{b.table.name}
 	if up != nil {
-		if _, err := tx.Exec(ctx, up.createSQL); err != nil {
-			return 0, fmt.Errorf("create staging table: %w", err)
-		}
 		target = pgx.Identifier{"pg_temp", upsertTable}
 	}
 	cs := &copySource[T]{values: b.values, ncol: len(b.columns)}
 	var sent int64
-	err = src.feed(cfg.chunk, func(chunk []T, start int64) error {
+	done := false // committed, by COPY itself or by tx.Commit
+	err = src.feed(cfg.chunk, func(chunk []T, start int64, last bool) error {
+		var conn interface {
+			CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error)
+		} = db
+		if tx == nil && !(autocommit && start == 0 && last) {
+			var err error
+			if tx, err = db.Begin(ctx); err != nil {
+				return fmt.Errorf("begin: %w", err)
+			}
+			if up != nil {
+				if _, err := tx.Exec(ctx, up.createSQL); err != nil {
+					return fmt.Errorf("create staging table: %w", err)
+				}
+			}
+		}
+		if tx != nil {
+			conn = tx
+		}
 		cs.reset(chunk)
-		c, err := tx.CopyFrom(ctx, target, b.columns, cs)
+		c, err := conn.CopyFrom(ctx, target, b.columns, cs)
 		if err != nil {
 			if cs.err != nil {
 				return &RowError{Row: start + int64(cs.i), Err: cs.err}
@@ -193,6 +217,7 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 			return rowOf(err, start)
 		}
 		sent += c
+		done = tx == nil
 		if cfg.progress != nil {
 			cfg.progress(sent)
 		}
@@ -202,15 +227,18 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 		return 0, err
 	}
 	n = sent
-	if up != nil {
-		if n, err = up.finish(ctx, tx); err != nil {
-			return 0, err
+	if tx != nil {
+		if up != nil {
+			if n, err = up.finish(ctx, tx); err != nil {
+				return 0, err
+			}
 		}
+		if err := tx.Commit(ctx); err != nil {
+			return 0, fmt.Errorf("commit: %w", err)
+		}
+		tx, done = nil, true
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return 0, fmt.Errorf("commit: %w", err)
-	}
-	if b.afterCommit != nil {
+	if b.afterCommit != nil && done {
 		b.afterCommit(ctx, n)
 	}
 	return n, nil

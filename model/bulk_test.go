@@ -149,37 +149,47 @@ func TestBulkCreateViolation(t *testing.T) {
 	}
 }
 
-// TestBulkCreateCancel cancels the context in the middle of the COPY.
+// TestBulkCreateCancel cancels the context in the middle of a COPY: the
+// values function, called while pgx streams the rows, cancels at row 15 000
+// of 20 000.
 func TestBulkCreateCancel(t *testing.T) {
 	t.Parallel()
 	c, pool, author := catalogDB(t)
 	books := makeBooks(author, 20_000)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	rows := func(yield func(db.Book, error) bool) {
-		for i, b := range books {
-			if i == 15_000 {
-				cancel()
-				time.Sleep(50 * time.Millisecond) // let the cancel reach the server
+	for _, chunk := range []int{20_000, 4_000} {
+		for _, stream := range []bool{false, true} {
+			ctx, cancel := context.WithCancel(context.Background())
+			row := 0
+			b, err := model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *db.Book, dst []any) []any {
+				if row++; row == 15_000 {
+					cancel()
+					time.Sleep(20 * time.Millisecond) // let the cancel reach the server
+				}
+				return append(dst, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if !yield(b, nil) {
-				return
+			if stream {
+				_, err = model.BulkCreateSeq(ctx, pool, b, seqOf(books), model.WithChunkSize(chunk))
+			} else {
+				_, err = model.BulkCreate(ctx, pool, b, books, model.WithChunkSize(chunk))
+			}
+			cancel()
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("chunk %d, stream %v: err = %v, want context.Canceled", chunk, stream, err)
+			}
+			if n := countRows(t, pool, "books"); n != 0 {
+				t.Errorf("chunk %d, stream %v: %d rows left, want 0", chunk, stream, n)
 			}
 		}
 	}
-	_, err := model.BulkCreateSeq(ctx, pool, c.Books, rows, model.WithChunkSize(20_000))
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if n := countRows(t, pool, "books"); n != 0 {
-		t.Errorf("%d rows left, want 0", n)
-	}
 	// Cancelled between chunks.
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	_, err = model.BulkCreate(ctx2, pool, c.Books, books, model.WithChunkSize(5000),
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := model.BulkCreate(ctx, pool, c.Books, books, model.WithChunkSize(5000),
 		model.WithProgress(func(n int64) {
 			if n == 10_000 {
-				cancel2()
+				cancel()
 			}
 		}))
 	if !errors.Is(err, context.Canceled) {
@@ -306,6 +316,12 @@ func TestBulkCreateEdgeCases(t *testing.T) {
 	b := c.Books.WithAfterCommit(func(context.Context, int64) { called = true })
 	if n, err := model.BulkCreate(ctx, pool, b, nil); n != 0 || err != nil || called {
 		t.Errorf("empty slice: %d, %v, hook called %v", n, err, called)
+	}
+	if n, err := model.BulkCreateSeq(ctx, pool, b, seqOf[db.Book](nil)); n != 0 || err != nil || called {
+		t.Errorf("empty stream: %d, %v, hook called %v", n, err, called)
+	}
+	if n, err := model.BulkCreate(ctx, pool, b, makeBooks(author, 3)); n != 3 || err != nil || !called {
+		t.Errorf("one chunk: %d, %v, hook called %v", n, err, called)
 	}
 	if _, err := model.BulkCreate(ctx, pool, c.Books, makeBooks(author, 1), model.WithChunkSize(0)); !errors.Is(err, model.ErrInvalidChunkSize) {
 		t.Errorf("chunk size 0: %v", err)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // CreateStatements returns the statements that create every table of the
@@ -72,7 +73,7 @@ func Script(stmts []string) string {
 func (t *TableDef) CreateSQL() string {
 	width, size := 0, 32+len(t.name)
 	for _, c := range t.columns {
-		w := quotedLen(c.name)
+		w := len(c.quoted)
 		width = max(width, w)
 		size += w + len(c.typ) + len(c.def) + 48
 	}
@@ -94,10 +95,8 @@ func (t *TableDef) CreateSQL() string {
 	}
 	for _, c := range t.columns {
 		b = sep(b)
-		b = appendIdent(b, c.name)
-		for range width - quotedLen(c.name) {
-			b = append(b, ' ')
-		}
+		b = append(b, c.quoted...)
+		b = append(b, spaces[:width-len(c.quoted)]...)
 		b = append(b, ' ')
 		b = append(b, c.typ...)
 		switch c.identity {
@@ -123,8 +122,12 @@ func (t *TableDef) CreateSQL() string {
 		b = appendConstraint(b, c)
 	}
 	b = append(b, "\n)"...)
-	return string(b)
+	return bytesToString(b)
 }
+
+// bytesToString returns b as a string without copying it, as
+// strings.Builder does; b must not be modified afterwards.
+func bytesToString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // constraints yields the table's constraints in DDL order.
 func (t *TableDef) constraints() func(func(*constraint) bool) {
@@ -196,7 +199,7 @@ func (t *TableDef) indexSQL(x *IndexDef) string {
 		b = append(b, x.where...)
 		b = append(b, ')')
 	}
-	return string(b)
+	return bytesToString(b)
 }
 
 // quoteIdent quotes s as a PostgreSQL identifier: "s" with each " doubled.
@@ -218,6 +221,9 @@ func appendIdent(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// spaces pads column names; names are at most 63 bytes, 128 quoted.
+const spaces = "                                                                                                                                "
 
 func quotedLen(s string) int { return len(s) + 2 + strings.Count(s, `"`) }
 

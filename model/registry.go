@@ -79,7 +79,7 @@ func normalize(src *TableDef) (*TableDef, []error) {
 	var pkCols []string
 	var uniques, checks, fks []*constraint
 	for _, sc := range src.columns {
-		c := &ColumnDef{name: sc.name, typ: sc.typ, notNull: sc.notNull, def: sc.def, hasDef: sc.hasDef, identity: sc.identity}
+		c := &ColumnDef{name: sc.name, quoted: quoteIdent(sc.name), typ: sc.typ, notNull: sc.notNull, def: sc.def, hasDef: sc.hasDef, identity: sc.identity}
 		checkName(c.name, c.name, fail)
 		if _, dup := t.byCol[c.name]; dup && c.name != "" {
 			fail(c.name, ErrDuplicateColumn, "")

@@ -79,6 +79,7 @@ const (
 //	model.Col("id", model.BigInt).Identity().PrimaryKey()
 type ColumnDef struct {
 	name     string
+	quoted   string // quoteIdent(name), set by NewRegistry
 	typ      Type
 	notNull  bool
 	def      string // SQL expression

@@ -1,0 +1,24 @@
+//go:build wireinject
+
+package wirereq
+
+import (
+	"net/http"
+
+	"github.com/google/wire"
+
+	"github.com/aquila-go/aquila/internal/app"
+)
+
+// Request is the service's request injector, generated from the same
+// app.RequestSet as newRequest in the root package's wire.go: the request
+// id, the request logger, the queries and the two domain services.
+func Request(d *app.Deps, r *http.Request) *app.Request {
+	panic(wire.Build(app.RequestSet))
+}
+
+// AuthorScope is a request scope with one domain service: the request id,
+// the request logger, the queries and the author service.
+func AuthorScope(d *app.Deps, r *http.Request) *app.AuthorService {
+	panic(wire.Build(app.RequestSet))
+}
