@@ -8,4 +8,5 @@ package main
 
 //go:generate go tool -modfile=tools/go.mod sqlc generate
 //go:generate go run ./internal/stmtgen -dir internal/db
+//go:generate go run ./internal/routegen -dir internal/db
 //go:generate go run ./internal/wiregen .

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		cmd, sql, doc string
+		read          bool
+		reason        string
+	}{
+		{":one", `SELECT * FROM "t" WHERE "id" = $1`, "", true, ":one, SELECT"},
+		{":many", "select a from t", "", true, ":many, SELECT"},
+		{":many", "WITH x AS (SELECT 1) SELECT * FROM x", "", true, ":many, WITH"},
+		{":many", "VALUES (1), (2)", "", true, ":many, VALUES"},
+		{":many", `TABLE "t"`, "", true, ":many, TABLE"},
+		{":one", "SELECT 'INSERT INTO x' AS s", "", true, ":one, SELECT"},
+		{":one", `SELECT "update" FROM "delete"`, "", true, ":one, SELECT"},
+		{":one", "SELECT 1 -- FOR UPDATE\n", "", true, ":one, SELECT"},
+		{":one", "SELECT /* /* nested */ DELETE */ 1", "", true, ":one, SELECT"},
+		{":one", "SELECT $$ UPDATE $$, $body$ DELETE $body$", "", true, ":one, SELECT"},
+		{":one", `SELECT E'it\'s DELETE'`, "", true, ":one, SELECT"},
+		{":one", "SELECT 'it''s DELETE'", "", true, ":one, SELECT"},
+		{":one", "SELECT substring(a FOR 3) FROM t", "", true, ":one, SELECT"},
+		{":one", "SELECT $1::int", "", true, ":one, SELECT"},
+		{":one", "SELECT nextval_count FROM t", "", true, ":one, SELECT"},
+
+		{":exec", "SELECT 1", "", false, ":exec"},
+		{":execrows", "DELETE FROM t", "", false, ":execrows"},
+		{":execresult", "UPDATE t SET a = 1", "", false, ":execresult"},
+		{":copyfrom", "INSERT INTO t (a) VALUES ($1)", "", false, ":copyfrom"},
+		{":batchone", "SELECT 1", "", false, ":batchone"},
+		{":batchmany", "SELECT 1", "", false, ":batchmany"},
+		{":batchexec", "UPDATE t SET a = 1", "", false, ":batchexec"},
+		{":one", "INSERT INTO t (a) VALUES (1) RETURNING *", "", false, ":one, INSERT"},
+		{":one", "UPDATE t SET a = 1 RETURNING *", "", false, ":one, UPDATE"},
+		{":many", "DELETE FROM t RETURNING *", "", false, ":many, DELETE"},
+		{":many", "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d", "", false, ":many, DELETE"},
+		{":many", "MERGE INTO t USING s ON t.a = s.a WHEN MATCHED THEN DO NOTHING", "", false, ":many, MERGE"},
+		{":one", "SELECT * INTO t2 FROM t", "", false, ":one, SELECT INTO"},
+		{":one", "SELECT * FROM t FOR UPDATE", "", false, ":one, FOR UPDATE"},
+		{":one", "SELECT * FROM t FOR NO KEY UPDATE SKIP LOCKED", "", false, ":one, FOR UPDATE"},
+		{":one", "SELECT * FROM t FOR SHARE", "", false, ":one, FOR SHARE"},
+		{":one", "SELECT * FROM t FOR KEY SHARE", "", false, ":one, FOR SHARE"},
+		{":one", "SELECT nextval('s')", "", false, ":one, calls nextval"},
+		{":one", "SELECT setval ('s', 1)", "", false, ":one, calls setval"},
+		{":one", "SELECT pg_advisory_xact_lock($1)", "", false, ":one, calls pg_advisory_xact_lock"},
+		{":one", "SELECT pg_try_advisory_lock($1)", "", false, ":one, calls pg_try_advisory_lock"},
+		{":one", "SELECT pg_notify('c', 'm')", "", false, ":one, calls pg_notify"},
+		{":one", "SELECT pg_current_xact_id()", "", false, ":one, calls pg_current_xact_id"},
+		{":one", "SELECT pg_current_wal_lsn()", "", false, ":one, calls pg_current_wal_lsn"},
+		{":one", "SELECT 1", "Fresh.\naquila:primary\n", false, ":one, marked aquila:primary"},
+		{":one", "-- only a comment\n", "", false, ":one, empty statement"},
+	} {
+		got := classify(tc.cmd, tc.sql, tc.doc)
+		if got.read != tc.read || got.reason != tc.reason {
+			t.Errorf("classify(%s, %q) = %v %q, want %v %q", tc.cmd, tc.sql, got.read, got.reason, tc.read, tc.reason)
+		}
+	}
+}
+
+// TestGolden renders testdata/pkg, a sqlc-like package covering every route,
+// and compares it with testdata/router_gen.golden (go test -update rewrites
+// it).
+func TestGolden(t *testing.T) {
+	p, err := load("testdata/pkg", "router_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "router_gen.golden")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("render(testdata/pkg) differs from %s (go test -update rewrites it):\n%s", golden, got)
+	}
+}
+
+func TestRunWritesFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"querier.go", "jobs.sql.go"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "pkg", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A stale output file must be ignored, not parsed as input.
+	if err := os.WriteFile(filepath.Join(dir, "out.go"), []byte("package store\nconst X = `-- name: X :one\nSELECT 1`\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(dir, "out.go"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "out.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "router_gen.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("run output differs from the golden file")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := load(dir, "router_gen.go"); !errors.Is(err, errNoQuerier) {
+		t.Errorf("no Querier: %v, want errNoQuerier", err)
+	}
+	src := "package x\n\nimport \"context\"\n\ntype Querier interface {\n\tMissing(ctx context.Context) error\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := load(dir, "router_gen.go"); err == nil {
+		t.Error("a method without a query constant was accepted")
+	}
+}
