@@ -2,6 +2,9 @@
 //
 //	aquila serve               run the HTTP service (embedded PostgreSQL unless DATABASE_URL is set)
 //	aquila migrate up|down|status|version
+//	aquila ddl [-drop]          print the catalog DDL generated from its metadata
+//	aquila check               compare the metadata with the live schema (exit 1 on drift)
+//	aquila load -table T FILE  bulk-load NDJSON or CSV through COPY
 //	aquila version
 //
 // Run `aquila <command> -h` for a command's flags. Every flag has an
@@ -32,6 +35,12 @@ Commands:
              local PostgreSQL from the installed server binaries, keeping its
              data in ./.aquila, migrates it and serves on 127.0.0.1:8080.
   migrate    Apply or inspect schema migrations: up, down, status, version.
+  ddl        Print the CREATE statements the catalog metadata (model) generates;
+             -drop prints the DROP statements.
+  check      Compare the catalog metadata with the live database schema; prints
+             one line per difference and exits 1 if there is any. Migrates nothing.
+  load       Bulk-load an NDJSON or CSV file into a catalog table through COPY,
+             all or nothing: aquila load -table books books.ndjson
   version    Print the aquila version.
 
 Environment:
@@ -62,6 +71,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(ctx, args[1:], stderr)
 	case "migrate":
 		err = migrateCmd(ctx, args[1:], stdout, stderr)
+	case "ddl":
+		err = ddlCmd(ctx, args[1:], stdout, stderr)
+	case "check":
+		err = checkCmd(ctx, args[1:], stdout, stderr)
+	case "load":
+		err = loadCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "aquila", version())
 	case "help", "-h", "-help", "--help":
