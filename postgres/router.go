@@ -1,0 +1,235 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Defaults of RouterConfig.
+const (
+	DefaultMaxReplicaLag       = 5 * time.Second
+	DefaultReplicaCheckEvery   = time.Second
+	DefaultReplicaCheckTimeout = time.Second
+)
+
+// RouterConfig configures NewRouter.
+type RouterConfig struct {
+	// Primary configures the primary's pool. Its DSN may point at PgBouncer
+	// (then set ExecMode "exec").
+	Primary Config
+
+	// Replicas are the DSNs of streaming replicas (hot standbys of the
+	// primary), possibly empty. Each replica's pool takes every other
+	// setting from Primary and prepares only its read statements.
+	Replicas []string
+
+	// MaxLag is the replay lag above which a replica gets no reads.
+	// Default DefaultMaxReplicaLag.
+	MaxLag time.Duration
+
+	// CheckEvery is how often replicas are checked (reachable, in recovery,
+	// lag); it is also the resolution of the lag measurement. Default
+	// DefaultReplicaCheckEvery.
+	CheckEvery time.Duration
+
+	// CheckTimeout bounds one check of one server, and the connection
+	// attempts to a replica that was down. Default
+	// DefaultReplicaCheckTimeout.
+	CheckTimeout time.Duration
+
+	// Logger receives replica state changes. Nil uses Primary.Logger, or
+	// discards them.
+	Logger *slog.Logger
+}
+
+func (c RouterConfig) withDefaults() (RouterConfig, error) {
+	if c.MaxLag < 0 || c.CheckEvery < 0 || c.CheckTimeout < 0 {
+		return c, fmt.Errorf("%w: negative replica lag, check interval or timeout", ErrConfig)
+	}
+	if c.MaxLag == 0 {
+		c.MaxLag = DefaultMaxReplicaLag
+	}
+	if c.CheckEvery == 0 {
+		c.CheckEvery = DefaultReplicaCheckEvery
+	}
+	if c.CheckTimeout == 0 {
+		c.CheckTimeout = DefaultReplicaCheckTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = c.Primary.Logger
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+// Router sends reads to healthy replicas and everything else to the
+// primary. It owns the pools it opens: Close closes them. Its methods are
+// safe for concurrent use.
+//
+// Each request (or other unit of work) takes a [Session], whose Reader and
+// Writer are the two connections a routed query layer runs on; the
+// generated db.RoutedQueries picks between them per sqlc query at build
+// time. A replica is used when it answered its last check, is in recovery
+// (a hot standby) and its replay lag is at most MaxLag; a query that fails
+// on a replica because the replica went away is re-run on the primary and
+// the replica is left out until a check passes again. With no usable
+// replica, reads go to the primary.
+type Router struct {
+	cfg      RouterConfig
+	log      *slog.Logger
+	primary  *pgxpool.Pool
+	replicas []*replica
+
+	healthy   atomic.Pointer[[]*replica] // the replicas reads may use now
+	next      atomic.Uint64              // round-robin position
+	publishMu sync.Mutex
+
+	checkMu sync.Mutex  // one check at a time
+	samples []lsnSample // primary WAL positions over time; under checkMu
+
+	stop      context.CancelFunc
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// NewRouter opens the primary's pool (with Open: an unreachable primary
+// fails here), opens a pool per replica, checks every replica once and
+// starts checking them every CheckEvery in the background. A replica that
+// is down at start does not fail NewRouter: it gets no reads until it
+// answers. A replica DSN that does not parse does.
+func NewRouter(ctx context.Context, cfg RouterConfig) (*Router, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	replicas := make([]*replica, 0, len(cfg.Replicas))
+	for _, dsn := range cfg.Replicas {
+		rep, err := newReplica(dsn, cfg.Primary)
+		if err != nil {
+			return nil, err
+		}
+		replicas = append(replicas, rep)
+	}
+	primary, err := Open(ctx, cfg.Primary)
+	if err != nil {
+		return nil, err
+	}
+	loopCtx, stop := context.WithCancel(context.Background())
+	r := &Router{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		primary:  primary,
+		replicas: replicas,
+		stop:     stop,
+		done:     make(chan struct{}),
+	}
+	r.Check(ctx)
+	go r.loop(loopCtx)
+	return r, nil
+}
+
+// loop checks the replicas every CheckEvery until ctx is done.
+func (r *Router) loop(ctx context.Context) {
+	defer close(r.done)
+	if len(r.replicas) == 0 {
+		return
+	}
+	t := time.NewTicker(r.cfg.CheckEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.Check(ctx)
+		}
+	}
+}
+
+// Check checks every replica now, as the background loop does every
+// CheckEvery, and updates the set of replicas that get reads. Tests and
+// readiness probes use it to act on a change without waiting.
+func (r *Router) Check(ctx context.Context) {
+	if len(r.replicas) == 0 {
+		return
+	}
+	r.checkMu.Lock()
+	defer r.checkMu.Unlock()
+	r.samplePrimary(ctx)
+	var wg sync.WaitGroup
+	for _, rep := range r.replicas {
+		wg.Go(func() { rep.check(ctx, r) })
+	}
+	wg.Wait()
+	r.publish()
+}
+
+// publish stores the replicas that may take reads now.
+func (r *Router) publish() {
+	r.publishMu.Lock()
+	defer r.publishMu.Unlock()
+	healthy := make([]*replica, 0, len(r.replicas))
+	for _, rep := range r.replicas {
+		if rep.healthy.Load() {
+			healthy = append(healthy, rep)
+		}
+	}
+	r.healthy.Store(&healthy)
+}
+
+// pick returns the next replica for a read, round robin over the healthy
+// ones, or nil when there is none.
+func (r *Router) pick() *replica {
+	hs := r.healthy.Load()
+	if hs == nil || len(*hs) == 0 {
+		return nil
+	}
+	if len(*hs) == 1 {
+		return (*hs)[0]
+	}
+	return (*hs)[r.next.Add(1)%uint64(len(*hs))]
+}
+
+// Primary returns the primary's pool: for transactions, COPY, and anything
+// that must see the latest data.
+func (r *Router) Primary() *pgxpool.Pool { return r.primary }
+
+// Session starts a routing session for one request: its reads go to a
+// replica until it writes, and to the primary after that.
+func (r *Router) Session() *Session {
+	s := &Session{router: r}
+	s.reader.s = s
+	s.writer.s = s
+	return s
+}
+
+// Status reports the state of every replica as of its last check, in
+// configuration order.
+func (r *Router) Status() []ReplicaStatus {
+	out := make([]ReplicaStatus, len(r.replicas))
+	for i, rep := range r.replicas {
+		out[i] = rep.status()
+	}
+	return out
+}
+
+// Close stops the checks and closes every pool. It waits for queries in
+// progress (pgxpool.Pool.Close). Later calls do nothing.
+func (r *Router) Close() {
+	r.closeOnce.Do(func() {
+		r.stop()
+		<-r.done
+		for _, rep := range r.replicas {
+			rep.close()
+		}
+		r.primary.Close()
+	})
+}

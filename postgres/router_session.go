@@ -1,0 +1,173 @@
+package postgres
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Session routes the queries of one request (or other unit of work) and
+// gives it read-your-writes: reads go to a replica until the session
+// writes, and to the primary from then on, so a request never reads older
+// data than it wrote. Take a new Session per request from
+// [Router.Session]; one must not outlive its request, or every later read
+// would go to the primary. Its methods are safe for concurrent use.
+//
+// Reader and Writer have the method set of sqlc's DBTX (Exec, Query,
+// QueryRow, CopyFrom, SendBatch), so either can back a db.Queries:
+//
+//	s := router.Session()
+//	q := db.NewRouted(s.Reader(), s.Writer()) // generated: reads on Reader
+type Session struct {
+	router *Router
+	wrote  atomic.Bool
+	reader Reader
+	writer Writer
+}
+
+// Reader returns the session's read connection: Query and QueryRow run on a
+// replica while the session has not written, on the primary otherwise.
+// Exec, CopyFrom and SendBatch on it count as writes.
+func (s *Session) Reader() *Reader { return &s.reader }
+
+// Writer returns the session's write connection: everything runs on the
+// primary and marks the session as having written.
+func (s *Session) Writer() *Writer { return &s.writer }
+
+// Wrote reports whether the session has written (or was pinned to the
+// primary), so its reads go to the primary.
+func (s *Session) Wrote() bool { return s.wrote.Load() }
+
+// UsePrimary sends the rest of the session's reads to the primary, as
+// after a write: for a read that must see everything committed, e.g. right
+// after another request wrote.
+func (s *Session) UsePrimary() { s.wrote.Store(true) }
+
+// Begin starts a transaction on the primary; the session counts as having
+// written. Everything inside a transaction runs on the primary.
+func (s *Session) Begin(ctx context.Context) (pgx.Tx, error) { return s.writer.Begin(ctx) }
+
+// BeginTx is Begin with options (a TxBeginner for InTx).
+func (s *Session) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	return s.writer.BeginTx(ctx, opts)
+}
+
+// replica returns the replica for the next read, or nil for the primary.
+func (s *Session) replica() *replica {
+	if s.wrote.Load() {
+		return nil
+	}
+	return s.router.pick()
+}
+
+// Reader is a [Session]'s read connection.
+type Reader struct{ s *Session }
+
+// Query runs sql on a replica, or on the primary when the session has
+// written or no replica is healthy. When the replica fails (connection
+// refused or lost, shutting down, recovery conflict) before returning a
+// row, the query runs again on the primary.
+func (rd *Reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	rep := rd.s.replica()
+	if rep == nil {
+		return rd.s.router.primary.Query(ctx, sql, args...)
+	}
+	pool := rep.pool.Load()
+	if pool == nil {
+		return rd.s.router.primary.Query(ctx, sql, args...)
+	}
+	rows, err := pool.Query(ctx, sql, args...)
+	if err != nil {
+		if rd.s.failover(ctx, rep, err) {
+			return rd.s.router.primary.Query(ctx, sql, args...)
+		}
+		return nil, err
+	}
+	return &fallbackRows{rows: rows, s: rd.s, rep: rep, ctx: ctx, sql: sql, args: args}, nil
+}
+
+// QueryRow runs sql like Query, on a replica unless the session has
+// written; a replica failure is retried on the primary when Scan sees it.
+func (rd *Reader) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rep := rd.s.replica()
+	if rep == nil {
+		return rd.s.router.primary.QueryRow(ctx, sql, args...)
+	}
+	pool := rep.pool.Load()
+	if pool == nil {
+		return rd.s.router.primary.QueryRow(ctx, sql, args...)
+	}
+	return &fallbackRow{row: pool.QueryRow(ctx, sql, args...), s: rd.s, rep: rep, ctx: ctx, sql: sql, args: args}
+}
+
+// Exec runs on the primary and counts as a write.
+func (rd *Reader) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	return rd.s.writer.Exec(ctx, sql, args...)
+}
+
+// CopyFrom runs on the primary and counts as a write.
+func (rd *Reader) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	return rd.s.writer.CopyFrom(ctx, table, columns, src)
+}
+
+// SendBatch runs on the primary and counts as a write: a batch may hold
+// anything.
+func (rd *Reader) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	return rd.s.writer.SendBatch(ctx, b)
+}
+
+// Begin starts a transaction on the primary and counts as a write.
+func (rd *Reader) Begin(ctx context.Context) (pgx.Tx, error) { return rd.s.writer.Begin(ctx) }
+
+// BeginTx starts a transaction on the primary and counts as a write.
+func (rd *Reader) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	return rd.s.writer.BeginTx(ctx, opts)
+}
+
+// Writer is a [Session]'s write connection: the primary.
+type Writer struct{ s *Session }
+
+// Exec runs sql on the primary.
+func (w *Writer) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	w.s.wrote.Store(true)
+	return w.s.router.primary.Exec(ctx, sql, args...)
+}
+
+// Query runs sql on the primary (a write with RETURNING, or a read that
+// must be current).
+func (w *Writer) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	w.s.wrote.Store(true)
+	return w.s.router.primary.Query(ctx, sql, args...)
+}
+
+// QueryRow runs sql on the primary.
+func (w *Writer) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	w.s.wrote.Store(true)
+	return w.s.router.primary.QueryRow(ctx, sql, args...)
+}
+
+// CopyFrom runs COPY FROM on the primary.
+func (w *Writer) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	w.s.wrote.Store(true)
+	return w.s.router.primary.CopyFrom(ctx, table, columns, src)
+}
+
+// SendBatch sends b to the primary.
+func (w *Writer) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	w.s.wrote.Store(true)
+	return w.s.router.primary.SendBatch(ctx, b)
+}
+
+// Begin starts a transaction on the primary.
+func (w *Writer) Begin(ctx context.Context) (pgx.Tx, error) {
+	w.s.wrote.Store(true)
+	return w.s.router.primary.Begin(ctx)
+}
+
+// BeginTx starts a transaction with options on the primary.
+func (w *Writer) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	w.s.wrote.Store(true)
+	return w.s.router.primary.BeginTx(ctx, opts)
+}
