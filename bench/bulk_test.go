@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -140,87 +141,148 @@ func run(b *testing.B, pool *pgxpool.Pool, table string, n int, op func(ctx cont
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/float64(n), "allocs/row")
 }
 
-// BenchmarkBulk compares ways to write n rows of the books shape, each
-// committed once, into the catalog's books table (foreign key, unique and
-// check constraints, four indexes: the server's per-row work is large) and
-// into books_bare (the same columns, primary key only):
+// contender is one way to write the fixture's books into a table.
+type contender struct {
+	name string
+	op   func(ctx context.Context) error
+}
+
+// contenders are the ways BenchmarkBulk and BenchmarkBulkPaired compare:
 //
 //   - model_BulkCreate: model.BulkCreate with a binding to db.Book;
 //   - pgx_CopyFrom: hand-written pgx.CopyFrom on the pool, a new []any per row;
 //   - sqlc_CopyFrom: the sqlc :copyfrom query CreateBooks (books only);
 //   - insert_per_row: one INSERT per row in a transaction (Aquilia's bulk_create);
 //   - insert_multi_1000: one multi-row INSERT per 1 000 rows in a transaction.
-func BenchmarkBulk(b *testing.B) {
-	for _, n := range []int{100, 10_000} {
-		f := setup(b, n)
-		books := f.books
-		params := make([]db.CreateBooksParams, n)
+func (f *fixture) contenders(table string) []contender {
+	pool, books, binding := f.pool, f.books, f.bindings[table]
+	cs := []contender{
+		{"model_BulkCreate", func(ctx context.Context) error {
+			_, err := model.BulkCreate(ctx, pool, binding, books)
+			return err
+		}},
+		{"pgx_CopyFrom", func(ctx context.Context) error {
+			_, err := pool.CopyFrom(ctx, pgx.Identifier{table}, bookColumns,
+				pgx.CopyFromSlice(len(books), func(i int) ([]any, error) {
+					r := &books[i]
+					return []any{r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes}, nil
+				}))
+			return err
+		}},
+	}
+	if table == "books" {
+		params := make([]db.CreateBooksParams, len(books))
 		for i, bk := range books {
 			params[i] = db.CreateBooksParams{AuthorID: bk.AuthorID, Isbn: bk.Isbn, Title: bk.Title,
 				PublishedOn: bk.PublishedOn, PriceCents: bk.PriceCents, Pages: bk.Pages, Attributes: bk.Attributes}
 		}
-		for _, table := range []string{"books", "books_bare"} {
-			binding, pool := f.bindings[table], f.pool
-			b.Run(fmt.Sprintf("table=%s/rows=%d", table, n), func(b *testing.B) {
-				b.Run("model_BulkCreate", func(b *testing.B) {
-					run(b, pool, table, n, func(ctx context.Context) error {
-						_, err := model.BulkCreate(ctx, pool, binding, books)
+		q := db.New(pool)
+		cs = append(cs, contender{"sqlc_CopyFrom", func(ctx context.Context) error {
+			_, err := q.CreateBooks(ctx, params)
+			return err
+		}})
+	}
+	one := insertSQL(table, 1)
+	return append(cs,
+		contender{"insert_per_row", func(ctx context.Context) error {
+			return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+				for i := range books {
+					r := &books[i]
+					if _, err := tx.Exec(ctx, one, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes); err != nil {
 						return err
-					})
-				})
-				b.Run("pgx_CopyFrom", func(b *testing.B) {
-					run(b, pool, table, n, func(ctx context.Context) error {
-						_, err := pool.CopyFrom(ctx, pgx.Identifier{table}, bookColumns,
-							pgx.CopyFromSlice(len(books), func(i int) ([]any, error) {
-								r := &books[i]
-								return []any{r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes}, nil
-							}))
-						return err
-					})
-				})
-				if table == "books" {
-					b.Run("sqlc_CopyFrom", func(b *testing.B) {
-						q := db.New(pool)
-						run(b, pool, table, n, func(ctx context.Context) error {
-							_, err := q.CreateBooks(ctx, params)
-							return err
-						})
-					})
+					}
 				}
-				b.Run("insert_per_row", func(b *testing.B) {
-					sql := insertSQL(table, 1)
-					run(b, pool, table, n, func(ctx context.Context) error {
-						return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-							for i := range books {
-								r := &books[i]
-								if _, err := tx.Exec(ctx, sql, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes); err != nil {
-									return err
-								}
-							}
-							return nil
-						})
-					})
-				})
-				b.Run("insert_multi_1000", func(b *testing.B) {
-					run(b, pool, table, n, func(ctx context.Context) error {
-						return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-							for start := 0; start < len(books); start += 1000 {
-								chunk := books[start:min(start+1000, len(books))]
-								args := make([]any, 0, len(chunk)*len(bookColumns))
-								for i := range chunk {
-									args = bookValues(&chunk[i], args)
-								}
-								if _, err := tx.Exec(ctx, insertSQL(table, len(chunk)), args...); err != nil {
-									return err
-								}
-							}
-							return nil
-						})
-					})
-				})
+				return nil
+			})
+		}},
+		contender{"insert_multi_1000", func(ctx context.Context) error {
+			return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+				for start := 0; start < len(books); start += 1000 {
+					chunk := books[start:min(start+1000, len(books))]
+					args := make([]any, 0, len(chunk)*len(bookColumns))
+					for i := range chunk {
+						args = bookValues(&chunk[i], args)
+					}
+					if _, err := tx.Exec(ctx, insertSQL(table, len(chunk)), args...); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}},
+	)
+}
+
+// BenchmarkBulk times each contender writing n rows of the books shape,
+// committed once, into the catalog's books table (foreign key, unique and
+// check constraints, four indexes: the server's per-row work is large) and
+// into books_bare (the same columns, primary key only).
+func BenchmarkBulk(b *testing.B) {
+	for _, n := range []int{100, 10_000} {
+		f := setup(b, n)
+		for _, table := range []string{"books", "books_bare"} {
+			b.Run(fmt.Sprintf("table=%s/rows=%d", table, n), func(b *testing.B) {
+				for _, c := range f.contenders(table) {
+					b.Run(c.name, func(b *testing.B) { run(b, f.pool, table, n, c.op) })
+				}
 			})
 		}
 	}
+}
+
+// BenchmarkBulkPaired runs every contender once per iteration, in rotating
+// order, so that they share the machine's load, and reports each one's
+// median time (ms-<name>) and its ratio to model.BulkCreate's median
+// (x-<name>; above 1 means slower than BulkCreate). The ratios are the
+// numbers to quote on a noisy machine. Use -benchtime 10x or more.
+func BenchmarkBulkPaired(b *testing.B) {
+	for _, n := range []int{100, 10_000} {
+		f := setup(b, n)
+		for _, table := range []string{"books", "books_bare"} {
+			b.Run(fmt.Sprintf("table=%s/rows=%d", table, n), func(b *testing.B) {
+				ctx := context.Background()
+				cs := f.contenders(table)
+				times := make([][]time.Duration, len(cs))
+				truncate := func() {
+					if _, err := f.pool.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for _, c := range cs { // warm up
+					truncate()
+					if err := c.op(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for round := 0; b.Loop(); round++ {
+					for k := range cs {
+						j := (k + round) % len(cs)
+						truncate()
+						start := time.Now()
+						if err := cs[j].op(ctx); err != nil {
+							b.Fatal(err)
+						}
+						times[j] = append(times[j], time.Since(start))
+					}
+				}
+				base := median(times[0])
+				for j, c := range cs {
+					m := median(times[j])
+					b.ReportMetric(float64(m)/1e6, "ms-"+c.name)
+					if j > 0 {
+						b.ReportMetric(float64(m)/float64(base), "x-"+c.name)
+					}
+				}
+				b.ReportMetric(float64(n)/base.Seconds(), "rows/s-model")
+			})
+		}
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // insertSQL is INSERT INTO table (...) VALUES ($1, ..., $7), ... for rows

@@ -12,7 +12,8 @@ import (
 type Binding[T any] struct {
 	table       *TableDef
 	columns     []string
-	values      func(row *T, dst []any) []any
+	values      func(row *T, dst []any) []any // Bind
+	fields      []encoder[T]                  // BindFields
 	validate    func(row *T) error
 	afterCommit func(ctx context.Context, rows int64)
 }
@@ -28,7 +29,8 @@ type Binding[T any] struct {
 //
 // The values function is called once per row with a reused dst, so a row
 // costs no reflection and no slice allocation; only the boxing of values
-// that do not fit in an interface word allocates, as with pgx.CopyFrom.
+// that do not fit in an interface word allocates, as with pgx.CopyFrom,
+// and pgx encodes each value through its type map. BindFields avoids both.
 func Bind[T any](table *TableDef, columns []string, values func(row *T, dst []any) []any) (*Binding[T], error) {
 	if err := checkBinding(table, columns); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"strconv"
 	"strings"
@@ -154,6 +155,11 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 	}
 	defer func() {
 		if err != nil {
+			// pgx does not always report a cancelled context as such
+			// (the connection may be closed under a read first).
+			if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+				err = fmt.Errorf("%w: %w", cerr, err)
+			}
 			n, err = 0, fmt.Errorf("%s %s: %w", verb, b.table.name, err)
 		}
 	}()
@@ -188,12 +194,15 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 		target = pgx.Identifier{"pg_temp", upsertTable}
 	}
 	cs := &copySource[T]{values: b.values, ncol: len(b.columns)}
+	var cr *copyReader[T]
+	var copySQL string
+	if b.fields != nil {
+		cr = &copyReader[T]{fields: b.fields}
+		copySQL = "COPY " + target.Sanitize() + " " + quoteIdentList(b.columns) + " FROM STDIN BINARY"
+	}
 	var sent int64
 	done := false // committed, by COPY itself or by tx.Commit
 	err = src.feed(cfg.chunk, func(chunk []T, start int64, last bool) error {
-		var conn interface {
-			CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error)
-		} = db
 		if tx == nil && !(autocommit && start == 0 && last) {
 			var err error
 			if tx, err = db.Begin(ctx); err != nil {
@@ -205,11 +214,21 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 				}
 			}
 		}
-		if tx != nil {
-			conn = tx
+		var c int64
+		var err error
+		if cr != nil {
+			cr.reset(chunk)
+			c, err = copyBinary(ctx, db, tx, cr, copySQL)
+		} else {
+			var conn interface {
+				CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error)
+			} = db
+			if tx != nil {
+				conn = tx
+			}
+			cs.reset(chunk)
+			c, err = conn.CopyFrom(ctx, target, b.columns, cs)
 		}
-		cs.reset(chunk)
-		c, err := conn.CopyFrom(ctx, target, b.columns, cs)
 		if err != nil {
 			if cs.err != nil {
 				return &RowError{Row: start + int64(cs.i), Err: cs.err}
@@ -242,6 +261,32 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 		b.afterCommit(ctx, n)
 	}
 	return n, nil
+}
+
+// copyBinary sends the binary COPY stream r with pgconn, in tx or, when
+// tx is nil, on a connection of db (a pool or a connection).
+func copyBinary(ctx context.Context, db DB, tx pgx.Tx, r io.Reader, sql string) (int64, error) {
+	var pc *pgconn.PgConn
+	switch {
+	case tx != nil:
+		pc = tx.Conn().PgConn()
+	default:
+		switch db := db.(type) {
+		case *pgx.Conn:
+			pc = db.PgConn()
+		case *pgxpool.Pool:
+			c, err := db.Acquire(ctx)
+			if err != nil {
+				return 0, err
+			}
+			defer c.Release()
+			pc = c.Conn().PgConn()
+		default:
+			return 0, errUnsupportedSource
+		}
+	}
+	tag, err := pc.CopyFrom(ctx, r, sql)
+	return tag.RowsAffected(), err
 }
 
 // copySource is a pgx.CopyFromSource over a chunk of rows, reusing one

@@ -36,6 +36,19 @@ func catalogDB(t *testing.T) (*catalog.Catalog, *pgxpool.Pool, int64) {
 	return c, pool, id
 }
 
+// bookBindings returns the catalog's typed binding (binary COPY) and the
+// same columns bound with a values function (pgx.CopyFrom).
+func bookBindings(t *testing.T, c *catalog.Catalog) map[string]*model.Binding[db.Book] {
+	t.Helper()
+	values, err := model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *db.Book, dst []any) []any {
+		return append(dst, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*model.Binding[db.Book]{"fields": c.Books, "values": values}
+}
+
 func makeBooks(authorID int64, n int) []db.Book {
 	books := make([]db.Book, n)
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -78,35 +91,44 @@ func countRows(t *testing.T, q interface {
 
 func TestBulkCreate(t *testing.T) {
 	t.Parallel()
-	c, pool, author := catalogDB(t)
-	ctx := context.Background()
-	books := makeBooks(author, 10_000)
-	var progress []int64
-	var committed int64
-	b := c.Books.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
-	n, err := model.BulkCreate(ctx, pool, b, books,
-		model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
+	c, err := catalog.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 10_000 || committed != 10_000 {
-		t.Errorf("n = %d, after-commit hook got %d; want 10000", n, committed)
-	}
-	if want := []int64{3000, 6000, 9000, 10_000}; fmt.Sprint(progress) != fmt.Sprint(want) {
-		t.Errorf("progress %v, want %v", progress, want)
-	}
-	if got := countRows(t, pool, "books"); got != 10_000 {
-		t.Errorf("%d rows", got)
-	}
-	// Values arrive intact, NULL included.
-	var title string
-	var attrs []byte
-	var pub time.Time
-	if err := pool.QueryRow(ctx, "SELECT title, published_on, attributes FROM books WHERE isbn = $1", books[9999].Isbn).Scan(&title, &pub, &attrs); err != nil {
-		t.Fatal(err)
-	}
-	if title != books[9999].Title || !pub.Equal(books[9999].PublishedOn) || attrs != nil {
-		t.Errorf("row 9999 read back as %q %v %q", title, pub, attrs)
+	for name, binding := range bookBindings(t, c) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, pool, author := catalogDB(t)
+			ctx := context.Background()
+			books := makeBooks(author, 10_000)
+			var progress []int64
+			var committed int64
+			b := binding.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
+			n, err := model.BulkCreate(ctx, pool, b, books,
+				model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 10_000 || committed != 10_000 {
+				t.Errorf("n = %d, after-commit hook got %d; want 10000", n, committed)
+			}
+			if want := []int64{3000, 6000, 9000, 10_000}; fmt.Sprint(progress) != fmt.Sprint(want) {
+				t.Errorf("progress %v, want %v", progress, want)
+			}
+			if got := countRows(t, pool, "books"); got != 10_000 {
+				t.Errorf("%d rows", got)
+			}
+			// Values arrive intact, NULL included.
+			var title string
+			var attrs []byte
+			var pub time.Time
+			if err := pool.QueryRow(ctx, "SELECT title, published_on, attributes FROM books WHERE isbn = $1", books[9999].Isbn).Scan(&title, &pub, &attrs); err != nil {
+				t.Fatal(err)
+			}
+			if title != books[9999].Title || !pub.Equal(books[9999].PublishedOn) || attrs != nil {
+				t.Errorf("row 9999 read back as %q %v %q", title, pub, attrs)
+			}
+		})
 	}
 }
 
@@ -114,38 +136,44 @@ func TestBulkCreate(t *testing.T) {
 // after nine chunks went through, leaves zero rows.
 func TestBulkCreateViolation(t *testing.T) {
 	t.Parallel()
-	for _, stream := range []bool{false, true} {
-		t.Run(fmt.Sprint("stream=", stream), func(t *testing.T) {
-			t.Parallel()
-			c, pool, author := catalogDB(t)
-			books := makeBooks(author, 10_000)
-			books[9998].Pages = 0 // violates books_pages_check
-			var committed atomic.Bool
-			b := c.Books.WithAfterCommit(func(context.Context, int64) { committed.Store(true) })
-			var err error
-			if stream {
-				_, err = model.BulkCreateSeq(context.Background(), pool, b, seqOf(books), model.WithChunkSize(1000))
-			} else {
-				_, err = model.BulkCreate(context.Background(), pool, b, books, model.WithChunkSize(1000))
-			}
-			var pgErr *pgconn.PgError
-			if !errors.As(err, &pgErr) || pgErr.ConstraintName != "books_pages_check" {
-				t.Fatalf("err = %v, want the books_pages_check violation", err)
-			}
-			var rowErr *model.RowError
-			if !errors.As(err, &rowErr) || rowErr.Row != 9998 {
-				t.Errorf("err = %v, want a *model.RowError for row 9998", err)
-			}
-			if !strings.HasPrefix(err.Error(), "copy books: ") {
-				t.Errorf("err = %q, want it to start with the table", err)
-			}
-			if committed.Load() {
-				t.Error("after-commit hook ran")
-			}
-			if n := countRows(t, pool, "books"); n != 0 {
-				t.Errorf("%d rows left, want 0", n)
-			}
-		})
+	c, err := catalog.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, binding := range bookBindings(t, c) {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%v", name, stream), func(t *testing.T) {
+				t.Parallel()
+				_, pool, author := catalogDB(t)
+				books := makeBooks(author, 10_000)
+				books[9998].Pages = 0 // violates books_pages_check
+				var committed atomic.Bool
+				b := binding.WithAfterCommit(func(context.Context, int64) { committed.Store(true) })
+				var err error
+				if stream {
+					_, err = model.BulkCreateSeq(context.Background(), pool, b, seqOf(books), model.WithChunkSize(1000))
+				} else {
+					_, err = model.BulkCreate(context.Background(), pool, b, books, model.WithChunkSize(1000))
+				}
+				var pgErr *pgconn.PgError
+				if !errors.As(err, &pgErr) || pgErr.ConstraintName != "books_pages_check" {
+					t.Fatalf("err = %v, want the books_pages_check violation", err)
+				}
+				var rowErr *model.RowError
+				if !errors.As(err, &rowErr) || rowErr.Row != 9998 {
+					t.Errorf("err = %v, want a *model.RowError for row 9998", err)
+				}
+				if !strings.HasPrefix(err.Error(), "copy books: ") {
+					t.Errorf("err = %q, want it to start with the table", err)
+				}
+				if committed.Load() {
+					t.Error("after-commit hook ran")
+				}
+				if n := countRows(t, pool, "books"); n != 0 {
+					t.Errorf("%d rows left, want 0", n)
+				}
+			})
+		}
 	}
 }
 
@@ -158,29 +186,46 @@ func TestBulkCreateCancel(t *testing.T) {
 	books := makeBooks(author, 20_000)
 	for _, chunk := range []int{20_000, 4_000} {
 		for _, stream := range []bool{false, true} {
-			ctx, cancel := context.WithCancel(context.Background())
-			row := 0
-			b, err := model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *db.Book, dst []any) []any {
-				if row++; row == 15_000 {
-					cancel()
-					time.Sleep(20 * time.Millisecond) // let the cancel reach the server
+			for _, typed := range []bool{false, true} {
+				ctx, cancel := context.WithCancel(context.Background())
+				row := 0
+				isbn := func(r *db.Book) string {
+					if row++; row == 15_000 {
+						cancel()
+						time.Sleep(20 * time.Millisecond) // let the cancel reach the server
+					}
+					return r.Isbn
 				}
-				return append(dst, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if stream {
-				_, err = model.BulkCreateSeq(ctx, pool, b, seqOf(books), model.WithChunkSize(chunk))
-			} else {
-				_, err = model.BulkCreate(ctx, pool, b, books, model.WithChunkSize(chunk))
-			}
-			cancel()
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("chunk %d, stream %v: err = %v, want context.Canceled", chunk, stream, err)
-			}
-			if n := countRows(t, pool, "books"); n != 0 {
-				t.Errorf("chunk %d, stream %v: %d rows left, want 0", chunk, stream, n)
+				var b *model.Binding[db.Book]
+				var err error
+				if typed {
+					b, err = model.BindFields(c.Registry.Table("books"),
+						model.Int64("author_id", func(r *db.Book) int64 { return r.AuthorID }),
+						model.String("isbn", isbn),
+						model.String("title", func(r *db.Book) string { return r.Title }),
+						model.Time("published_on", func(r *db.Book) time.Time { return r.PublishedOn }),
+						model.Int32("price_cents", func(r *db.Book) int32 { return r.PriceCents }),
+						model.Int32("pages", func(r *db.Book) int32 { return r.Pages }))
+				} else {
+					b, err = model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *db.Book, dst []any) []any {
+						return append(dst, r.AuthorID, isbn(r), r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
+					})
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if stream {
+					_, err = model.BulkCreateSeq(ctx, pool, b, seqOf(books), model.WithChunkSize(chunk))
+				} else {
+					_, err = model.BulkCreate(ctx, pool, b, books, model.WithChunkSize(chunk))
+				}
+				cancel()
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("chunk %d, stream %v, typed %v: err = %v, want context.Canceled", chunk, stream, typed, err)
+				}
+				if n := countRows(t, pool, "books"); n != 0 {
+					t.Errorf("chunk %d, stream %v, typed %v: %d rows left, want 0", chunk, stream, typed, n)
+				}
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"time"
+
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
 )
@@ -40,8 +42,10 @@ func Tables() []*model.TableDef {
 }
 
 // Catalog is the validated reference catalog with its tables bound to the
-// sqlc row types. The bindings write every column without a server-side
-// value: identity keys and created_at/updated_at take their defaults.
+// sqlc row types through typed fields (model.BindFields: binary COPY, no
+// allocation per row). The bindings write every column without a
+// server-side value: identity keys and created_at/updated_at take their
+// defaults.
 type Catalog struct {
 	Registry *model.Registry
 	Authors  *model.Binding[db.Author]
@@ -57,26 +61,33 @@ func New() (*Catalog, error) {
 		return nil, err
 	}
 	c := &Catalog{Registry: reg}
-	if c.Authors, err = model.Bind(reg.Table("authors"),
-		[]string{"name", "email", "bio"},
-		func(a *db.Author, dst []any) []any { return append(dst, a.Name, a.Email, a.Bio) }); err != nil {
+	if c.Authors, err = model.BindFields(reg.Table("authors"),
+		model.String("name", func(a *db.Author) string { return a.Name }),
+		model.StringPtr("email", func(a *db.Author) *string { return a.Email }),
+		model.StringPtr("bio", func(a *db.Author) *string { return a.Bio }),
+	); err != nil {
 		return nil, err
 	}
-	if c.Books, err = model.Bind(reg.Table("books"),
-		[]string{"author_id", "isbn", "title", "published_on", "price_cents", "pages", "attributes"},
-		func(b *db.Book, dst []any) []any {
-			return append(dst, b.AuthorID, b.Isbn, b.Title, b.PublishedOn, b.PriceCents, b.Pages, b.Attributes)
-		}); err != nil {
+	if c.Books, err = model.BindFields(reg.Table("books"),
+		model.Int64("author_id", func(b *db.Book) int64 { return b.AuthorID }),
+		model.String("isbn", func(b *db.Book) string { return b.Isbn }),
+		model.String("title", func(b *db.Book) string { return b.Title }),
+		model.Time("published_on", func(b *db.Book) time.Time { return b.PublishedOn }),
+		model.Int32("price_cents", func(b *db.Book) int32 { return b.PriceCents }),
+		model.Int32("pages", func(b *db.Book) int32 { return b.Pages }),
+		model.Bytes("attributes", func(b *db.Book) []byte { return b.Attributes }),
+	); err != nil {
 		return nil, err
 	}
-	if c.Tags, err = model.Bind(reg.Table("tags"),
-		[]string{"name"},
-		func(t *db.Tag, dst []any) []any { return append(dst, t.Name) }); err != nil {
+	if c.Tags, err = model.BindFields(reg.Table("tags"),
+		model.String("name", func(t *db.Tag) string { return t.Name }),
+	); err != nil {
 		return nil, err
 	}
-	if c.BookTags, err = model.Bind(reg.Table("book_tags"),
-		[]string{"book_id", "tag_id"},
-		func(bt *db.BookTag, dst []any) []any { return append(dst, bt.BookID, bt.TagID) }); err != nil {
+	if c.BookTags, err = model.BindFields(reg.Table("book_tags"),
+		model.Int64("book_id", func(bt *db.BookTag) int64 { return bt.BookID }),
+		model.Int64("tag_id", func(bt *db.BookTag) int64 { return bt.TagID }),
+	); err != nil {
 		return nil, err
 	}
 	return c, nil
