@@ -119,9 +119,9 @@ func TestBindFieldsEncoding(t *testing.T) {
 		{
 			I16: -32768, I32: 2147483647, I64: -9223372036854775808, F32: 1.5, F64: -0.1, B: true,
 			S: "héllo 'world'\n", V: "varchar", J: `{"a": [1, 2]}`, JB: `{"b": null}`, Raw: []byte(`[1, "x"]`), Blob: []byte{0, 1, 255},
-			D:  time.Date(1969, 7, 20, 23, 59, 0, 0, paris),
-			TS: time.Date(2024, 2, 29, 13, 14, 15, 123456789, paris),
-			TZ: time.Date(2024, 2, 29, 13, 14, 15, 999999999, paris),
+			D:    time.Date(1969, 7, 20, 23, 59, 0, 0, paris),
+			TS:   time.Date(2024, 2, 29, 13, 14, 15, 123456789, paris),
+			TZ:   time.Date(2024, 2, 29, 13, 14, 15, 999999999, paris),
 			PI16: ptr[int16](7), PI32: ptr[int32](-7), PI64: ptr[int64](1 << 40), PF64: ptr(2.5), PB: ptr(false), PS: ptr(""),
 			PT: ptr(time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC)),
 		},
