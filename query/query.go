@@ -1,0 +1,544 @@
+package query
+
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+)
+
+// Query is a SELECT on one table, built by chaining and run with All, One,
+// Page, Count or Exists (or SQL for the text and arguments). A Query is a
+// small mutable value for one request: not safe for concurrent use.
+//
+// Building resolves every column name through the metadata and collects the
+// values as parameters; the SQL text for the query's shape comes from the
+// schema's cache, so a repeated shape costs no SQL rendering.
+type Query[T any] struct {
+	t         *Table[T]
+	where     []Cond
+	order     []Order
+	limit     int64
+	offset    int64
+	hasLimit  bool
+	hasOffset bool
+	after     string
+	cursor    []any // decoded after
+	paging    bool  // Page: order by the key even without an order
+	err       error
+
+	wbuf [4]Cond
+	obuf [2]Order
+	abuf [8]any
+}
+
+// Where adds conditions, ANDed with the others.
+func (q *Query[T]) Where(c ...Cond) *Query[T] {
+	q.where = append(q.where, c...)
+	return q
+}
+
+// OrderBy adds ORDER BY items. The table's Key columns are appended after
+// them unless already there.
+func (q *Query[T]) OrderBy(o ...Order) *Query[T] {
+	q.order = append(q.order, o...)
+	q.cursor = nil
+	return q
+}
+
+// Limit sets LIMIT n (sent as a parameter).
+func (q *Query[T]) Limit(n int) *Query[T] {
+	if n < 0 {
+		q.err = &Error{Table: q.t.m.name, Err: ErrNegative}
+	}
+	q.limit, q.hasLimit = int64(n), true
+	return q
+}
+
+// Offset sets OFFSET n (sent as a parameter). Prefer keyset pagination
+// (After, Page) for deep pages.
+func (q *Query[T]) Offset(n int) *Query[T] {
+	if n < 0 {
+		q.err = &Error{Table: q.t.m.name, Err: ErrNegative}
+	}
+	q.offset, q.hasOffset = int64(n), true
+	return q
+}
+
+// After continues a keyset pagination from a cursor that Page returned for
+// the same table and order. An empty cursor is the first page. The cursor
+// is checked (signature, table, order) when the query is built.
+func (q *Query[T]) After(cursor string) *Query[T] {
+	q.after, q.cursor = cursor, nil
+	return q
+}
+
+// Err reports an error recorded while chaining (a negative limit).
+func (q *Query[T]) Err() error { return q.err }
+
+// The statement kinds of a shape.
+const (
+	kindSelect byte = iota + 1
+	kindCount
+	kindExists
+)
+
+// orderItem is a resolved ORDER BY item.
+type orderItem struct {
+	col   int
+	desc  bool
+	nulls Nulls
+}
+
+// maxOrder bounds ORDER BY items (user order plus key columns).
+const maxOrder = 16
+
+// SQL builds the SELECT: its text and its arguments. The argument slice
+// belongs to q and is valid until q is changed or built again.
+func (q *Query[T]) SQL() (string, []any, error) {
+	return q.build(kindSelect, -1)
+}
+
+// CountSQL builds SELECT count(*) over the query's conditions (order,
+// limit, offset and cursor do not apply).
+func (q *Query[T]) CountSQL() (string, []any, error) {
+	return q.build(kindCount, -1)
+}
+
+// ExistsSQL builds SELECT EXISTS (SELECT 1 ...) over the query's conditions.
+func (q *Query[T]) ExistsSQL() (string, []any, error) {
+	return q.build(kindExists, -1)
+}
+
+// build computes the shape key and the arguments in one walk, then takes
+// the SQL text from the cache or renders it. limit ≥ 0 overrides q's.
+func (q *Query[T]) build(kind byte, limit int64) (string, []any, error) {
+	if q.err != nil {
+		return "", nil, q.err
+	}
+	t := q.t
+	var kb [192]byte
+	key := append(kb[:0], kind)
+	key = binary.AppendUvarint(key, uint64(t.id))
+	args := q.abuf[:0]
+	var err error
+	for i := range q.where {
+		if key, args, err = t.s.encode(t.m, &q.where[i], key, args); err != nil {
+			return "", nil, err
+		}
+	}
+	var ob [maxOrder]orderItem
+	ord := ob[:0]
+	hasLimit, hasOffset := q.hasLimit, q.hasOffset
+	if limit >= 0 {
+		hasLimit = true
+	} else {
+		limit = q.limit
+	}
+	keyset := false
+	if kind != kindSelect {
+		hasLimit, hasOffset = false, false
+	} else {
+		if ord, err = q.resolveOrder(ord); err != nil {
+			return "", nil, err
+		}
+		key = append(key, 0xff, byte(len(ord)))
+		for _, o := range ord {
+			key = binary.AppendUvarint(key, uint64(o.col))
+			f := byte(o.nulls) << 1
+			if o.desc {
+				f |= 1
+			}
+			key = append(key, f)
+		}
+		if q.after != "" {
+			if q.hasOffset {
+				return "", nil, &Error{Table: t.m.name, Err: ErrCursorAndOffset}
+			}
+			if err := q.decodeCursor(ord); err != nil {
+				return "", nil, err
+			}
+			keyset = true
+			args = append(args, q.cursor...)
+		}
+		var flags byte
+		if keyset {
+			flags |= 1
+		}
+		if hasLimit {
+			flags |= 2
+			args = append(args, limit)
+		}
+		if hasOffset {
+			flags |= 4
+			args = append(args, q.offset)
+		}
+		key = append(key, flags)
+	}
+	if sql, ok := t.s.shapes.get(key); ok {
+		return sql, args, nil
+	}
+	sql := q.render(kind, ord, keyset, hasLimit, hasOffset)
+	t.s.shapes.put(key, sql)
+	return sql, args, nil
+}
+
+// resolveOrder resolves q's order and appends the key columns it lacks.
+func (q *Query[T]) resolveOrder(ord []orderItem) ([]orderItem, error) {
+	m := q.t.m
+	if len(q.order)+len(q.t.key) > maxOrder {
+		return nil, &Error{Table: m.name, Err: ErrSort}
+	}
+	for _, o := range q.order {
+		ci, err := m.col(o.col)
+		if err != nil {
+			return nil, err
+		}
+		if !m.cols[ci].class.ordered() {
+			return nil, &Error{Table: m.name, Column: o.col, Err: ErrNotSortable}
+		}
+		for _, prev := range ord {
+			if prev.col == ci {
+				return nil, &Error{Table: m.name, Column: o.col, Err: ErrSort}
+			}
+		}
+		ord = append(ord, orderItem{col: ci, desc: o.desc, nulls: o.nulls})
+	}
+	if len(ord) == 0 && q.after == "" && !q.paging {
+		return ord, nil
+	}
+	// Key columns not yet ordered follow, in the direction of the last item
+	// so that a uniform order stays a row comparison.
+	desc := len(ord) > 0 && ord[len(ord)-1].desc
+outer:
+	for _, k := range q.t.key {
+		for _, o := range ord {
+			if o.col == k {
+				continue outer
+			}
+		}
+		ord = append(ord, orderItem{col: k, desc: desc})
+	}
+	return ord, nil
+}
+
+// encode appends c's shape to key and its values to args.
+func (s *Schema) encode(t *tableMeta, c *Cond, key []byte, args []any) ([]byte, []any, error) {
+	key = append(key, byte(c.op))
+	var err error
+	switch c.op {
+	case opAnd, opOr, opNot:
+		key = binary.AppendUvarint(key, uint64(len(c.kids)))
+		for i := range c.kids {
+			if key, args, err = s.encode(t, &c.kids[i], key, args); err != nil {
+				return key, args, err
+			}
+		}
+		return key, args, nil
+	case opInSelect:
+		ci, err := t.col(c.col)
+		if err != nil {
+			return key, args, err
+		}
+		sub, err := s.table(c.sub.table)
+		if err != nil {
+			return key, args, err
+		}
+		ki, err := sub.col(c.sub.key)
+		if err != nil {
+			return key, args, err
+		}
+		key = binary.AppendUvarint(key, uint64(ci))
+		key = binary.AppendUvarint(key, uint64(sub.id))
+		key = binary.AppendUvarint(key, uint64(ki))
+		key = binary.AppendUvarint(key, uint64(len(c.kids)))
+		for i := range c.kids {
+			if key, args, err = s.encode(sub, &c.kids[i], key, args); err != nil {
+				return key, args, err
+			}
+		}
+		return key, args, nil
+	}
+	ci, err := t.col(c.col)
+	if err != nil {
+		return key, args, err
+	}
+	if !opAllowed(c.op, t.cols[ci].class) {
+		return key, args, &Error{Table: t.name, Column: c.col, Err: ErrOperator}
+	}
+	key = binary.AppendUvarint(key, uint64(ci))
+	switch c.op {
+	case OpIsNull, OpNotNull:
+		return key, args, nil
+	case OpBetween:
+		if c.a == nil || c.b == nil {
+			return key, args, &Error{Table: t.name, Column: c.col, Err: ErrNilValue}
+		}
+		return key, append(args, c.a, c.b), nil
+	case OpContains, OpIContains:
+		return key, append(args, "%"+escapeLike(c.a.(string))+"%"), nil
+	case OpPrefix, OpIPrefix:
+		return key, append(args, escapeLike(c.a.(string))+"%"), nil
+	}
+	if c.a == nil {
+		return key, args, &Error{Table: t.name, Column: c.col, Err: ErrNilValue}
+	}
+	return key, append(args, c.a), nil
+}
+
+// opAllowed reports whether op applies to a column of class c.
+func opAllowed(op Op, c class) bool {
+	switch op {
+	case OpIsNull, OpNotNull:
+		return true
+	case OpEq, OpNe, OpIn, OpNotIn:
+		return c != classJSON
+	case OpLt, OpLe, OpGt, OpGe, OpBetween:
+		return c.ordered()
+	case OpLike, OpILike, OpContains, OpIContains, OpPrefix, OpIPrefix:
+		return c == classText
+	}
+	return false
+}
+
+// escapeLike makes s match itself in a LIKE pattern whose escape character
+// is the default backslash.
+func escapeLike(s string) string {
+	if !strings.ContainsAny(s, `\%_`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\', '%', '_':
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// render writes the SQL text of q's shape. It walks the query in the same
+// order as build, so placeholders number the arguments build collected.
+func (q *Query[T]) render(kind byte, ord []orderItem, keyset, hasLimit, hasOffset bool) string {
+	t := q.t
+	var b strings.Builder
+	n := 0
+	switch kind {
+	case kindSelect:
+		b.WriteString("SELECT ")
+		b.WriteString(t.selectList)
+		b.WriteString(" FROM ")
+	case kindCount:
+		b.WriteString("SELECT count(*) FROM ")
+	case kindExists:
+		b.WriteString("SELECT EXISTS (SELECT 1 FROM ")
+	}
+	b.WriteString(t.m.quoted)
+	if len(q.where) > 0 || keyset {
+		b.WriteString(" WHERE ")
+		for i := range q.where {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			t.s.renderCond(&b, t.m, &q.where[i], &n)
+		}
+		if keyset {
+			if len(q.where) > 0 {
+				b.WriteString(" AND ")
+			}
+			renderKeyset(&b, t.m, ord, &n)
+		}
+	}
+	if len(ord) > 0 {
+		b.WriteString(" ORDER BY ")
+		for i, o := range ord {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(t.m.cols[o.col].quoted)
+			if o.desc {
+				b.WriteString(" DESC")
+			}
+			switch o.nulls {
+			case NullsFirst:
+				b.WriteString(" NULLS FIRST")
+			case NullsLast:
+				b.WriteString(" NULLS LAST")
+			}
+		}
+	}
+	if hasLimit {
+		b.WriteString(" LIMIT ")
+		placeholder(&b, &n)
+	}
+	if hasOffset {
+		b.WriteString(" OFFSET ")
+		placeholder(&b, &n)
+	}
+	if kind == kindExists {
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func placeholder(b *strings.Builder, n *int) {
+	*n++
+	b.WriteByte('$')
+	b.WriteString(strconv.Itoa(*n))
+}
+
+func (s *Schema) renderCond(b *strings.Builder, t *tableMeta, c *Cond, n *int) {
+	switch c.op {
+	case opAnd, opOr:
+		if len(c.kids) == 0 {
+			if c.op == opAnd {
+				b.WriteString("TRUE")
+			} else {
+				b.WriteString("FALSE")
+			}
+			return
+		}
+		sep := " AND "
+		if c.op == opOr {
+			sep = " OR "
+		}
+		b.WriteByte('(')
+		for i := range c.kids {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			s.renderCond(b, t, &c.kids[i], n)
+		}
+		b.WriteByte(')')
+		return
+	case opNot:
+		b.WriteString("NOT ")
+		if len(c.kids) == 1 {
+			k := &c.kids[0]
+			if k.op == opAnd || k.op == opOr { // parenthesised already
+				s.renderCond(b, t, k, n)
+				return
+			}
+			b.WriteByte('(')
+			s.renderCond(b, t, k, n)
+			b.WriteByte(')')
+			return
+		}
+		all := And(c.kids...)
+		s.renderCond(b, t, &all, n)
+		return
+	case opInSelect:
+		sub := s.byName[c.sub.table]
+		b.WriteString(t.cols[t.byName[c.col]].quoted)
+		b.WriteString(" IN (SELECT ")
+		b.WriteString(sub.cols[sub.byName[c.sub.key]].quoted)
+		b.WriteString(" FROM ")
+		b.WriteString(sub.quoted)
+		if len(c.kids) > 0 {
+			b.WriteString(" WHERE ")
+			for i := range c.kids {
+				if i > 0 {
+					b.WriteString(" AND ")
+				}
+				s.renderCond(b, sub, &c.kids[i], n)
+			}
+		}
+		b.WriteByte(')')
+		return
+	}
+	b.WriteString(t.cols[t.byName[c.col]].quoted)
+	switch c.op {
+	case OpEq:
+		b.WriteString(" = ")
+	case OpNe:
+		b.WriteString(" <> ")
+	case OpLt:
+		b.WriteString(" < ")
+	case OpLe:
+		b.WriteString(" <= ")
+	case OpGt:
+		b.WriteString(" > ")
+	case OpGe:
+		b.WriteString(" >= ")
+	case OpIn:
+		b.WriteString(" = ANY(")
+		placeholder(b, n)
+		b.WriteByte(')')
+		return
+	case OpNotIn:
+		b.WriteString(" <> ALL(")
+		placeholder(b, n)
+		b.WriteByte(')')
+		return
+	case OpIsNull:
+		b.WriteString(" IS NULL")
+		return
+	case OpNotNull:
+		b.WriteString(" IS NOT NULL")
+		return
+	case OpLike, OpContains, OpPrefix:
+		b.WriteString(" LIKE ")
+	case OpILike, OpIContains, OpIPrefix:
+		b.WriteString(" ILIKE ")
+	case OpBetween:
+		b.WriteString(" BETWEEN ")
+		placeholder(b, n)
+		b.WriteString(" AND ")
+	}
+	placeholder(b, n)
+}
+
+// renderKeyset writes the condition "after the cursor row" for ord: a row
+// comparison when every item has the same direction (which an index on
+// the columns serves), else the expanded OR of prefixes.
+func renderKeyset(b *strings.Builder, t *tableMeta, ord []orderItem, n *int) {
+	first := *n + 1
+	*n += len(ord)
+	uniform := true
+	for _, o := range ord {
+		uniform = uniform && o.desc == ord[0].desc
+	}
+	op := func(desc bool) string {
+		if desc {
+			return " < "
+		}
+		return " > "
+	}
+	ph := func(i int) string { return "$" + strconv.Itoa(first+i) }
+	if uniform {
+		if len(ord) == 1 {
+			b.WriteString(t.cols[ord[0].col].quoted + op(ord[0].desc) + ph(0))
+			return
+		}
+		b.WriteByte('(')
+		for i, o := range ord {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(t.cols[o.col].quoted)
+		}
+		b.WriteString(")" + op(ord[0].desc) + "(")
+		for i := range ord {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(ph(i))
+		}
+		b.WriteByte(')')
+		return
+	}
+	b.WriteByte('(')
+	for i, o := range ord {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteByte('(')
+		for j := 0; j < i; j++ {
+			b.WriteString(t.cols[ord[j].col].quoted + " = " + ph(j) + " AND ")
+		}
+		b.WriteString(t.cols[o.col].quoted + op(o.desc) + ph(i))
+		b.WriteByte(')')
+	}
+	b.WriteByte(')')
+}
