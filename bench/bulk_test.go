@@ -47,16 +47,29 @@ func bareTable() *model.TableDef {
 	)
 }
 
+func bookFields() []model.Field[db.Book] {
+	return []model.Field[db.Book]{
+		model.Int64("author_id", func(b *db.Book) int64 { return b.AuthorID }),
+		model.String("isbn", func(b *db.Book) string { return b.Isbn }),
+		model.String("title", func(b *db.Book) string { return b.Title }),
+		model.Time("published_on", func(b *db.Book) time.Time { return b.PublishedOn }),
+		model.Int32("price_cents", func(b *db.Book) int32 { return b.PriceCents }),
+		model.Int32("pages", func(b *db.Book) int32 { return b.Pages }),
+		model.Bytes("attributes", func(b *db.Book) []byte { return b.Attributes }),
+	}
+}
+
 func bookValues(r *db.Book, dst []any) []any {
 	return append(dst, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
 }
 
 // fixture is a database with the catalog and the bare table, n books of
-// one author (half of them with attributes) and a binding per table.
+// one author (half of them with attributes) and, per table, a typed binding
+// (BindFields) and a values-function binding (Bind).
 type fixture struct {
-	pool     *pgxpool.Pool
-	books    []db.Book
-	bindings map[string]*model.Binding[db.Book]
+	pool          *pgxpool.Pool
+	books         []db.Book
+	typed, values map[string]*model.Binding[db.Book]
 }
 
 func setup(b *testing.B, n int) *fixture {
@@ -69,9 +82,14 @@ func setup(b *testing.B, n int) *fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bare, err := model.Bind(reg.Table("books_bare"), bookColumns, bookValues)
-	if err != nil {
-		b.Fatal(err)
+	f := &fixture{typed: map[string]*model.Binding[db.Book]{}, values: map[string]*model.Binding[db.Book]{}}
+	for _, t := range []*model.TableDef{c.Registry.Table("books"), reg.Table("books_bare")} {
+		if f.typed[t.Name()], err = model.BindFields(t, bookFields()...); err != nil {
+			b.Fatal(err)
+		}
+		if f.values[t.Name()], err = model.Bind(t, bookColumns, bookValues); err != nil {
+			b.Fatal(err)
+		}
 	}
 	pool := pg.Pool(b, schema.FS)
 	ctx := context.Background()
@@ -99,7 +117,8 @@ func setup(b *testing.B, n int) *fixture {
 			books[i].Attributes = []byte(`{"edition": 1}`)
 		}
 	}
-	return &fixture{pool: pool, books: books, bindings: map[string]*model.Binding[db.Book]{"books": c.Books, "books_bare": bare}}
+	f.pool, f.books = pool, books
+	return f
 }
 
 // run times op, which writes n rows into table, emptying the table before
@@ -149,16 +168,23 @@ type contender struct {
 
 // contenders are the ways BenchmarkBulk and BenchmarkBulkPaired compare:
 //
-//   - model_BulkCreate: model.BulkCreate with a binding to db.Book;
+//   - model_BulkCreate: model.BulkCreate with the typed binding (BindFields:
+//     binary COPY encoded from the struct fields, as internal/catalog binds books);
+//   - model_BulkCreate_values: model.BulkCreate with a values function (Bind,
+//     through pgx.CopyFrom);
 //   - pgx_CopyFrom: hand-written pgx.CopyFrom on the pool, a new []any per row;
 //   - sqlc_CopyFrom: the sqlc :copyfrom query CreateBooks (books only);
 //   - insert_per_row: one INSERT per row in a transaction (Aquilia's bulk_create);
 //   - insert_multi_1000: one multi-row INSERT per 1 000 rows in a transaction.
 func (f *fixture) contenders(table string) []contender {
-	pool, books, binding := f.pool, f.books, f.bindings[table]
+	pool, books, typed, values := f.pool, f.books, f.typed[table], f.values[table]
 	cs := []contender{
 		{"model_BulkCreate", func(ctx context.Context) error {
-			_, err := model.BulkCreate(ctx, pool, binding, books)
+			_, err := model.BulkCreate(ctx, pool, typed, books)
+			return err
+		}},
+		{"model_BulkCreate_values", func(ctx context.Context) error {
+			_, err := model.BulkCreate(ctx, pool, values, books)
 			return err
 		}},
 		{"pgx_CopyFrom", func(ctx context.Context) error {

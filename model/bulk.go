@@ -197,7 +197,7 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 	var cr *copyReader[T]
 	var copySQL string
 	if b.fields != nil {
-		cr = &copyReader[T]{fields: b.fields}
+		cr = &copyReader[T]{fields: b.fields, buf: make([]byte, 0, copyBufSize+8<<10)}
 		copySQL = "COPY " + target.Sanitize() + " " + quoteIdentList(b.columns) + " FROM STDIN BINARY"
 	}
 	var sent int64

@@ -69,29 +69,43 @@
 //
 // # Binding and bulk writes
 //
-// Bind ties a table to a row type with a list of columns and a values
-// function:
+// A binding ties a table to a Go row type, such as the sqlc-generated
+// db.Book, without reflection. BindFields takes one typed field per column:
+//
+//	b, err := model.BindFields(reg.Table("books"),
+//		model.Int64("author_id", func(r *db.Book) int64 { return r.AuthorID }),
+//		model.String("isbn", func(r *db.Book) string { return r.Isbn }),
+//		model.Time("published_on", func(r *db.Book) time.Time { return r.PublishedOn }))
+//
+// It checks each field's Go type against its column's type when the program
+// starts, and bulk operations then encode PostgreSQL's binary COPY format
+// straight from the typed values into a reused buffer that pgconn streams:
+// no []any, no interface boxing, no per-value codec lookup, and no
+// allocation per row (pgx.CopyFrom costs about 6 allocations per 7-column
+// row). Bind takes a values function instead,
 //
 //	b, err := model.Bind(reg.Table("books"), []string{"author_id", "isbn"},
 //		func(r *db.Book, dst []any) []any { return append(dst, r.AuthorID, r.Isbn) })
 //
-// This uses generics and a plain function rather than reflection or
-// generated code: the function is checked by the compiler, costs no
-// reflection per row, reuses one values slice for every row and works with
-// the sqlc-generated structs as they are. Bind checks the columns against
-// the metadata when the program starts.
+// and goes through pgx.CopyFrom, so it covers every type pgx can encode
+// (arrays, uuid, numeric, custom types). Both are plain generic functions
+// checked by the compiler, which keeps them usable with generated structs
+// as they are; a code generator would add a build step for no speed gain.
 //
-// BulkCreate and BulkCreateSeq (a streaming iter.Seq2) write rows with
-// COPY, WithChunkSize rows per COPY statement, all inside one transaction:
-// on a *pgxpool.Pool or *pgx.Conn a new one, on a pgx.Tx a savepoint. Any
-// failure — a rejected row, a constraint violation, a cancelled context, a
-// lost connection — leaves no row behind. A stream holds at most one chunk
-// in memory. Errors read "copy <table>: ...", keep the *pgconn.PgError
-// reachable with errors.As and, when the failing row is known, carry its
-// index in a *RowError. BulkUpsert and BulkUpsertSeq add ON CONFLICT DO
-// NOTHING or DO UPDATE, which COPY (and sqlc's :copyfrom) cannot do, by
-// copying into a temporary table and moving the rows with one INSERT …
-// SELECT … ON CONFLICT.
+// BulkCreate and BulkCreateSeq (a streaming iter.Seq2) write rows with COPY,
+// WithChunkSize rows per COPY statement. Input that fits in one chunk, on a
+// *pgxpool.Pool or *pgx.Conn, is a single COPY statement, atomic by itself
+// (the same round trips as a hand-written pgx.CopyFrom); anything more runs
+// in one transaction, begun when the first chunk is ready — on a pgx.Tx, a
+// savepoint. Any failure — a rejected row, a constraint violation, a
+// cancelled context, a lost connection — leaves no row behind. A stream
+// holds at most one chunk in memory. Errors read "copy <table>: ...", keep
+// the *pgconn.PgError reachable with errors.As, satisfy errors.Is(err,
+// context.Canceled) when the context was cancelled and, when the failing
+// row is known, carry its index in a *RowError. BulkUpsert and
+// BulkUpsertSeq add ON CONFLICT DO NOTHING or DO UPDATE, which COPY (and
+// sqlc's :copyfrom) cannot do, by copying into a temporary table and moving
+// the rows with one INSERT … SELECT … ON CONFLICT.
 //
 // Hooks are set on a binding, like Aquilia's model signals: WithValidate
 // runs on every row before it is sent (for a slice, on all rows before

@@ -315,8 +315,11 @@ func (r *copyReader[T]) reset(rows []T) {
 	r.buf = r.buf[:0]
 }
 
+// copyBufSize is how much encoded data copyReader prepares at a time, about
+// what pgconn sends per CopyData message.
+const copyBufSize = 64 << 10
+
 func (r *copyReader[T]) Read(p []byte) (int, error) {
-	const fill = 64 << 10
 	if r.off == len(r.buf) {
 		if r.finished {
 			return 0, io.EOF
@@ -327,7 +330,7 @@ func (r *copyReader[T]) Read(p []byte) (int, error) {
 			r.started = true
 		}
 		n := uint16(len(r.fields))
-		for r.i < len(r.rows) && len(b) < fill {
+		for r.i < len(r.rows) && len(b) < copyBufSize {
 			row := &r.rows[r.i]
 			b = binary.BigEndian.AppendUint16(b, n)
 			for _, e := range r.fields {

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// runner runs commands, echoing progress to log and recording each
+// distinct command line for the report.
+type runner struct {
+	root     string // repository root
+	log      io.Writer
+	commands []string
+	seen     map[string]bool
+}
+
+func newRunner(root string, log io.Writer) *runner {
+	return &runner{root: root, log: log, seen: map[string]bool{}}
+}
+
+// record remembers a command line (with the environment it sets) once.
+func (r *runner) record(dir string, env []string, name string, args ...string) string {
+	var b strings.Builder
+	if rel, err := filepath.Rel(r.root, dir); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+		fmt.Fprintf(&b, "(cd %s && ", rel)
+	}
+	for _, e := range env {
+		if strings.HasPrefix(e, "PGPASSWORD=") {
+			e = "PGPASSWORD=…"
+		}
+		b.WriteString(shellQuote(e) + " ")
+	}
+	b.WriteString(shellQuote(r.relPath(name)))
+	for _, a := range args {
+		b.WriteString(" " + shellQuote(r.relPath(a)))
+	}
+	line := b.String()
+	if strings.HasPrefix(line, "(cd ") {
+		line += ")"
+	}
+	if !r.seen[line] {
+		r.seen[line] = true
+		r.commands = append(r.commands, line)
+	}
+	return line
+}
+
+// relPath shortens paths inside the repository.
+func (r *runner) relPath(s string) string {
+	if rel, err := filepath.Rel(r.root, s); err == nil && filepath.IsAbs(s) && !strings.HasPrefix(rel, "..") {
+		return "./" + rel
+	}
+	return s
+}
+
+// run runs name in dir with env added to the environment and returns its
+// standard output; standard error goes to the log. timeout bounds it.
+func (r *runner) run(ctx context.Context, timeout time.Duration, dir string, env []string, name string, args ...string) (string, error) {
+	r.record(dir, env, name, args...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	var errb bytes.Buffer
+	cmd.Stderr = io.MultiWriter(&errb, r.log)
+	if err := cmd.Run(); err != nil {
+		return out.String(), fmt.Errorf("%s %s: %w\n%s%s", filepath.Base(name), strings.Join(args, " "), err, tail(out.String(), 20), tail(errb.String(), 20))
+	}
+	return out.String(), nil
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	if len(lines) == 1 && lines[0] == "" {
+		return ""
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	if strings.IndexFunc(s, func(c rune) bool {
+		return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./=:,@%+", c))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,45 @@
+package main
+
+// seedRow is one row of the seed's measured tables: the Python figure of
+// Aquilia (cited, not measured here) and the benchmark that reproduces it.
+type seedRow struct {
+	table  string  // "DI" or "Models"
+	what   string  // the seed's wording
+	seedUS float64 // the seed's figure, µs
+	bench  string  // benchmark name (without "Benchmark")
+	unit   string  // "ns/op" or "ns/row"
+	how    string  // what the Go benchmark does
+}
+
+// seedRows are the seed's DI and model rows, in the seed's order.
+func seedRows() []seedRow {
+	return []seedRow{
+		{"DI", "resolve_async, cached singleton, by type", 0.17, "SeedDISingleton", "ns/op", "field of the app's *app.Deps (what the generated injector reads)"},
+		{"DI", "resolve_async, cached singleton, by name", 0.12, "SeedDISingleton", "ns/op", "same: Go has no string keys to resolve"},
+		{"DI", "provider call, no dependencies (cold)", 0.92, "SeedDIProvider/deps=0", "ns/op", "app.NewLifecycle(), result kept on the heap"},
+		{"DI", "provider call, one dependency", 1.83, "SeedDIProvider/deps=1", "ns/op", "app.ProvideQueries(dbtx), result kept on the heap"},
+		{"DI", "request lifecycle, 1 request-scoped service", 0.54, "SeedDIRequest/services=1/log=discard", "ns/op", "Wire-generated injector from app.RequestSet: id, logger, queries, author service"},
+		{"DI", "request lifecycle, 3 request-scoped services", 1.21, "SeedDIRequest/services=3/log=discard", "ns/op", "the service's request injector (Wire, app.RequestSet): id, logger, queries, author, book and tag services"},
+		{"Models", "construct a model, 2 fields", 1.43, "SeedConstruct/fields=2", "ns/op", "&db.BookTag{…} returned to the caller (heap)"},
+		{"Models", "construct a model, 6 fields", 0.99, "SeedConstruct/fields=6", "ns/op", "&db.Author{…} returned to the caller (heap)"},
+		{"Models", "decode a row, 8 columns", 0.88, "SeedDecode/cols=8/decode", "ns/row", "client decode of a real 1 000-row ReadSlice, per row, as rows.Scan in sqlc's code"},
+		{"Models", "decode a row, 8 columns (whole query)", 0.88, "SeedDecode/cols=8/readslice", "ns/row", "the real ReadSlice (sqlc ListModels, 1 000 rows) / 1 000: server, socket and decode"},
+		{"Models", "decode a row, 5 columns", 0.60, "SeedDecode/cols=5/decode", "ns/row", "as above, 5 columns (sqlc ListModelSummaries)"},
+		{"Models", "decode a row, 5 columns (whole query)", 0.60, "SeedDecode/cols=5/readslice", "ns/row", "the real ReadSlice / 1 000"},
+		{"Models", "dynamic filter, 1 clause", 1.13, "SeedFilter/clauses=1", "ns/op", "query/ builder"},
+		{"Models", "filter + order + limit", 2.95, "SeedFilter/filter_order_limit", "ns/op", "query/ builder"},
+		{"Models", "generate_create_table_sql, 8 fields", 3.16, "CreateTableSQL", "ns/op", "model: CREATE TABLE of an 8-column table (bulk_test.go)"},
+	}
+}
+
+// Targets of issue 6 (ratios on this machine, one run).
+const (
+	targetSeedDI      = 20.0 // request lifecycle (3 services) vs the seed's 1.21 µs
+	targetDIPeers     = 10.0 // vs dig and samber/do
+	targetVsPgxTime   = 1.05 // aquila time / raw pgx time, each efectn op
+	targetVsPgxAllocs = 2.0  // aquila allocs - raw pgx allocs, each efectn op
+	targetBulk        = 2.0  // fastest peer's bulk API time / aquila's
+	targetVsPgbench   = 0.85 // aquila peak get-by-id tps / pgbench's peak
+	targetVsPgxPeak   = 0.95 // aquila peak / raw pgx's peak
+	seedRequest3US    = 1.21
+)
