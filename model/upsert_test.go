@@ -5,16 +5,30 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
 )
 
 func TestBulkUpsert(t *testing.T) {
 	t.Parallel()
-	c, pool, author := catalogDB(t)
+	c, err := catalog.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, binding := range bookBindings(t, c) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testBulkUpsert(t, binding)
+		})
+	}
+}
+
+func testBulkUpsert(t *testing.T, b *model.Binding[db.Book]) {
+	_, pool, author := catalogDB(t)
 	ctx := context.Background()
 	books := makeBooks(author, 100)
-	if _, err := model.BulkCreate(ctx, pool, c.Books, books[:60]); err != nil {
+	if _, err := model.BulkCreate(ctx, pool, b, books[:60]); err != nil {
 		t.Fatal(err)
 	}
 
@@ -24,7 +38,7 @@ func TestBulkUpsert(t *testing.T) {
 	for i := range changed {
 		changed[i].Title = "changed"
 	}
-	n, err := model.BulkUpsert(ctx, pool, c.Books, changed, model.DoNothing("isbn"), model.WithChunkSize(30))
+	n, err := model.BulkUpsert(ctx, pool, b, changed, model.DoNothing("isbn"), model.WithChunkSize(30))
 	if err != nil || n != 40 {
 		t.Fatalf("DoNothing = %d, %v; want 40", n, err)
 	}
@@ -40,7 +54,7 @@ func TestBulkUpsert(t *testing.T) {
 	for i := range changed {
 		changed[i].Title, changed[i].PriceCents, changed[i].Pages = "updated", 1, 999
 	}
-	n, err = model.BulkUpsertSeq(ctx, pool, c.Books, seqOf(changed[:80]), model.DoUpdate([]string{"isbn"}, "title", "price_cents", "updated_at"))
+	n, err = model.BulkUpsertSeq(ctx, pool, b, seqOf(changed[:80]), model.DoUpdate([]string{"isbn"}, "title", "price_cents", "updated_at"))
 	if err != nil || n != 80 {
 		t.Fatalf("DoUpdate = %d, %v; want 80", n, err)
 	}
@@ -54,7 +68,7 @@ func TestBulkUpsert(t *testing.T) {
 	}
 
 	// DO UPDATE of every bound column but the key.
-	n, err = model.BulkUpsert(ctx, pool, c.Books, changed[90:], model.DoUpdate([]string{"isbn"}))
+	n, err = model.BulkUpsert(ctx, pool, b, changed[90:], model.DoUpdate([]string{"isbn"}))
 	if err != nil || n != 10 {
 		t.Fatalf("DoUpdate(all) = %d, %v", n, err)
 	}
@@ -65,14 +79,14 @@ func TestBulkUpsert(t *testing.T) {
 	// A failing upsert leaves nothing: duplicate keys within one DO UPDATE.
 	dup := []db.Book{changed[0], changed[0]}
 	dup[1].Title = "twice"
-	if _, err := model.BulkUpsert(ctx, pool, c.Books, dup, model.DoUpdate([]string{"isbn"})); err == nil {
+	if _, err := model.BulkUpsert(ctx, pool, b, dup, model.DoUpdate([]string{"isbn"})); err == nil {
 		t.Error("duplicate conflict keys accepted")
 	}
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM books WHERE title = 'twice'").Scan(&total); err != nil || total != 0 {
 		t.Errorf("%d rows written by a failed upsert", total)
 	}
 	// The staging table is gone, so a second upsert on the same session works.
-	if _, err := model.BulkUpsert(ctx, pool, c.Books, changed[:5], model.DoNothing()); err != nil {
+	if _, err := model.BulkUpsert(ctx, pool, b, changed[:5], model.DoNothing()); err != nil {
 		t.Fatal(err)
 	}
 }
