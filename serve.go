@@ -33,6 +33,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.fromEnv("slow-query", "AQUILA_SLOW_QUERY")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "deadline for each API request's work; exceeded → 504")
 	fs.fromEnv("request-timeout", "AQUILA_REQUEST_TIMEOUT")
+	fs.BoolVar(&cfg.NoReadCache, "no-read-cache", false, "switch off the per-request read cache")
+	fs.fromEnv("no-read-cache", "AQUILA_NO_READ_CACHE")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/")
 	fs.fromEnv("pprof", "AQUILA_PPROF")
 	fs.Var(levelVar{&cfg.LogLevel}, "log-level", "log level: debug, info, warn, error")

@@ -43,7 +43,8 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 		cleanup()
 		return nil, nil, err
 	}
-	deps := app.ProvideDeps(pool, log, catalog)
+	readCache := app.ProvideReadCache(cfg)
+	deps := app.ProvideDeps(pool, log, catalog, readCache)
 	requestFunc := provideRequestFunc(deps)
 	handler := app.NewHandler(requestFunc, log, metrics, cfg)
 	appApp := &app.App{

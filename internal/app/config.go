@@ -27,6 +27,8 @@ type Config struct {
 	// RequestTimeout bounds each API request's database work (0 = none); a
 	// request that exceeds it gets 504.
 	RequestTimeout time.Duration
+	// NoReadCache switches the per-request read cache off.
+	NoReadCache bool
 	// Pprof mounts net/http/pprof under /debug/pprof/.
 	Pprof bool
 }

@@ -11,6 +11,7 @@ var AppSet = wire.NewSet(
 	ProvideTracer,
 	ProvidePool,
 	ProvideCatalog,
+	ProvideReadCache,
 	ProvideDeps,
 	NewHandler,
 )

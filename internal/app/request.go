@@ -10,20 +10,28 @@ import (
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // Deps are the app-scoped singletons that request-scoped providers use. It is
 // the request injector's only app-level input; nothing request-scoped is
 // ever stored in it.
 type Deps struct {
-	Pool    *pgxpool.Pool
-	Log     *slog.Logger
-	Catalog *catalog.Catalog
+	Pool      *pgxpool.Pool
+	Log       *slog.Logger
+	Catalog   *catalog.Catalog
+	ReadCache *postgres.ReadCache
 }
 
 // ProvideDeps collects the singletons for the request injector.
-func ProvideDeps(pool *pgxpool.Pool, log *slog.Logger, cat *catalog.Catalog) *Deps {
-	return &Deps{Pool: pool, Log: log, Catalog: cat}
+func ProvideDeps(pool *pgxpool.Pool, log *slog.Logger, cat *catalog.Catalog, rc *postgres.ReadCache) *Deps {
+	return &Deps{Pool: pool, Log: log, Catalog: cat, ReadCache: rc}
+}
+
+// ProvideReadCache is the app-wide part of the per-request read cache
+// (statement classification only; results live in each request's scope).
+func ProvideReadCache(cfg Config) *postgres.ReadCache {
+	return postgres.NewReadCache(postgres.ReadCacheConfig{Disabled: cfg.NoReadCache})
 }
 
 // ProvideCatalog validates the reference catalog metadata once at start-up.
@@ -75,9 +83,12 @@ func ProvideRequestLogger(d *Deps, id RequestID) *slog.Logger {
 	return d.Log.With("request_id", string(id))
 }
 
-// ProvideDBTX is the connection the request's queries run on.
+// ProvideDBTX is what the request's queries run on: a read scope over the
+// pool, so an identical read in one request reaches the database once and
+// any write through it invalidates what it cached. Nothing is shared
+// between requests.
 func ProvideDBTX(d *Deps) db.DBTX {
-	return d.Pool
+	return d.ReadCache.Scope(d.Pool)
 }
 
 // ProvideQueries returns the sqlc queries for one request.
