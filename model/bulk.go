@@ -54,13 +54,15 @@ func newBulkConfig(opts []BulkOption) (bulkConfig, error) {
 	return cfg, nil
 }
 
-// BulkCreate inserts rows into b's table with COPY, in chunks, inside one
-// transaction (a savepoint on a pgx.Tx), and returns the number of rows
-// written. Either every row is written or, on any error (a row the validate
-// hook rejects, a constraint violation, a cancelled context, a lost
+// BulkCreate inserts rows into b's table with COPY and returns the number
+// of rows written. Rows go in chunks of WithChunkSize rows, one COPY
+// statement each, inside one transaction (a savepoint on a pgx.Tx); rows
+// that fit in one chunk on a pool or connection are a single COPY, atomic
+// without one. Either every row is written or, on any error (a row the
+// validate hook rejects, a constraint violation, a cancelled context, a lost
 // connection), none is. The error names the table, keeps a *pgconn.PgError
 // reachable with errors.As and, when the failing row is known, carries its
-// index in a *RowError.
+// index in a *RowError. Empty input writes nothing and runs no hook.
 func BulkCreate[T any](ctx context.Context, db DB, b *Binding[T], rows []T, opts ...BulkOption) (int64, error) {
 	return runBulk(ctx, db, b, opts, "copy", nil, slicePrevalidated(b, rows))
 }
