@@ -43,6 +43,11 @@ type RouterConfig struct {
 	// DefaultReplicaCheckTimeout.
 	CheckTimeout time.Duration
 
+	// PrimaryReads gives the primary a share of the reads too: round robin
+	// over the healthy replicas and the primary. Off, the primary reads
+	// only when no replica is healthy (or the session has written).
+	PrimaryReads bool
+
 	// Logger receives replica state changes. Nil uses Primary.Logger, or
 	// discards them.
 	Logger *slog.Logger
@@ -97,6 +102,7 @@ type Router struct {
 
 	stop      context.CancelFunc
 	done      chan struct{}
+	closed    atomic.Bool
 	closeOnce sync.Once
 }
 
@@ -163,6 +169,9 @@ func (r *Router) Check(ctx context.Context) {
 	}
 	r.checkMu.Lock()
 	defer r.checkMu.Unlock()
+	if r.closed.Load() {
+		return
+	}
 	r.samplePrimary(ctx)
 	var wg sync.WaitGroup
 	for _, rep := range r.replicas {
@@ -172,21 +181,26 @@ func (r *Router) Check(ctx context.Context) {
 	r.publish()
 }
 
-// publish stores the replicas that may take reads now.
+// publish stores the replicas that may take reads now; with PrimaryReads
+// a nil entry stands for the primary.
 func (r *Router) publish() {
 	r.publishMu.Lock()
 	defer r.publishMu.Unlock()
-	healthy := make([]*replica, 0, len(r.replicas))
+	healthy := make([]*replica, 0, len(r.replicas)+1)
 	for _, rep := range r.replicas {
 		if rep.healthy.Load() {
 			healthy = append(healthy, rep)
 		}
 	}
+	if r.cfg.PrimaryReads && len(healthy) > 0 {
+		healthy = append(healthy, nil)
+	}
 	r.healthy.Store(&healthy)
 }
 
 // pick returns the next replica for a read, round robin over the healthy
-// ones, or nil when there is none.
+// ones (and the primary, as nil, with PrimaryReads), or nil for the
+// primary when there is none.
 func (r *Router) pick() *replica {
 	hs := r.healthy.Load()
 	if hs == nil || len(*hs) == 0 {
@@ -222,11 +236,15 @@ func (r *Router) Status() []ReplicaStatus {
 }
 
 // Close stops the checks and closes every pool. It waits for queries in
-// progress (pgxpool.Pool.Close). Later calls do nothing.
+// progress (pgxpool.Pool.Close). Later calls, and Check after Close, do
+// nothing. Close the router after the last request that uses it.
 func (r *Router) Close() {
 	r.closeOnce.Do(func() {
+		r.closed.Store(true)
 		r.stop()
 		<-r.done
+		r.checkMu.Lock() // wait for a Check in progress
+		defer r.checkMu.Unlock()
 		for _, rep := range r.replicas {
 			rep.close()
 		}

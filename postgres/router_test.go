@@ -38,7 +38,7 @@ func (tp topology) replica() string { return tp.cluster.Replica(0).DSN(tp.dbname
 // startTopology starts the cluster, creates the database, migrates it on a
 // direct connection (goose's session lock needs one; never PgBouncer) and
 // waits until the replica has it.
-func startTopology(t *testing.T) topology {
+func startTopology(t testing.TB) topology {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -339,6 +339,20 @@ func TestRouter(t *testing.T) {
 	t.Run("PgBouncerCatalog", func(t *testing.T) { testPgBouncerCatalog(t, tp) })
 	t.Run("Lag", func(t *testing.T) { testLag(t, tp) })
 	t.Run("NoReplica", func(t *testing.T) { testNoReplica(t, tp) })
+	t.Run("PrimaryReads", func(t *testing.T) {
+		pr := mustRouter(t, postgres.RouterConfig{
+			Primary:      postgres.Config{DSN: tp.direct()},
+			Replicas:     []string{tp.replica()},
+			PrimaryReads: true,
+		})
+		seen := map[bool]int{}
+		for range 10 {
+			seen[inRecovery(t, pr.Session().Reader())]++
+		}
+		if seen[true] == 0 || seen[false] == 0 {
+			t.Errorf("with PrimaryReads, reads on replica/primary = %d/%d, want both", seen[true], seen[false])
+		}
+	})
 
 	// Last: it stops the replica.
 	t.Run("StoppedReplicaIsSkipped", func(t *testing.T) {
@@ -514,5 +528,18 @@ func testNoReplica(t *testing.T, tp topology) {
 	}
 	if _, err := routed(r).CountAuthors(ctx); err != nil {
 		t.Errorf("read with the only replica down: %v", err)
+	}
+}
+
+func TestRouterConfigErrors(t *testing.T) {
+	ctx := context.Background()
+	for _, cfg := range []postgres.RouterConfig{
+		{Primary: postgres.Config{DSN: "postgres://u@127.0.0.1:1/db"}, Replicas: []string{"postgres://u@127.0.0.1:notaport/db"}},
+		{Primary: postgres.Config{DSN: "postgres://u@127.0.0.1:1/db"}, MaxLag: -time.Second},
+		{Primary: postgres.Config{DSN: "postgres://u@127.0.0.1:1/db"}, CheckEvery: -time.Second},
+	} {
+		if _, err := postgres.NewRouter(ctx, cfg); !errors.Is(err, postgres.ErrConfig) {
+			t.Errorf("NewRouter(%+v): %v, want ErrConfig", cfg, err)
+		}
 	}
 }
