@@ -91,15 +91,25 @@ func opByName(s string) Op {
 // names are checked against the metadata when the query is built, and
 // values are always sent as parameters.
 type Cond struct {
-	op   Op
-	col  string
-	a, b any
-	kids []Cond
-	sub  *subSelect
+	op  Op
+	col string
+	a   any
+	x   *condExt // the rarer parts, so that a simple Cond stays small
 }
 
-type subSelect struct {
+// condExt holds Between's upper bound, the conditions of a group or
+// semi-join and a semi-join's table and key.
+type condExt struct {
+	b          any
+	kids       []Cond
 	table, key string
+}
+
+func (c *Cond) kids() []Cond {
+	if c.x == nil {
+		return nil
+	}
+	return c.x.kids
 }
 
 // Eq is col = v.
@@ -155,16 +165,18 @@ func HasPrefix(col, s string) Cond { return Cond{op: OpPrefix, col: col, a: s} }
 func IHasPrefix(col, s string) Cond { return Cond{op: OpIPrefix, col: col, a: s} }
 
 // Between is col BETWEEN lo AND hi (both inclusive).
-func Between(col string, lo, hi any) Cond { return Cond{op: OpBetween, col: col, a: lo, b: hi} }
+func Between(col string, lo, hi any) Cond {
+	return Cond{op: OpBetween, col: col, a: lo, x: &condExt{b: hi}}
+}
 
 // And holds when every c holds; And() is TRUE.
-func And(c ...Cond) Cond { return Cond{op: opAnd, kids: c} }
+func And(c ...Cond) Cond { return Cond{op: opAnd, x: &condExt{kids: c}} }
 
 // Or holds when any c holds; Or() is FALSE.
-func Or(c ...Cond) Cond { return Cond{op: opOr, kids: c} }
+func Or(c ...Cond) Cond { return Cond{op: opOr, x: &condExt{kids: c}} }
 
 // Not negates c.
-func Not(c Cond) Cond { return Cond{op: opNot, kids: []Cond{c}} }
+func Not(c Cond) Cond { return Cond{op: opNot, x: &condExt{kids: []Cond{c}}} }
 
 // InSelect is col IN (SELECT key FROM table WHERE where...): a semi-join
 // to another table of the schema, whose conditions name that table's
@@ -173,11 +185,16 @@ func Not(c Cond) Cond { return Cond{op: opNot, kids: []Cond{c}} }
 //	query.InSelect("id", "book_tags", "book_id",
 //		query.InSelect("tag_id", "tags", "id", query.Eq("name", "go")))
 func InSelect(col, table, key string, where ...Cond) Cond {
-	return Cond{op: opInSelect, col: col, kids: where, sub: &subSelect{table: table, key: key}}
+	return Cond{op: opInSelect, col: col, x: &condExt{kids: where, table: table, key: key}}
 }
 
 // cond makes a condition for a URL filter: op with its parsed values.
-func cond(op Op, col string, a, b any) Cond { return Cond{op: op, col: col, a: a, b: b} }
+func cond(op Op, col string, a, b any) Cond {
+	if b != nil {
+		return Cond{op: op, col: col, a: a, x: &condExt{b: b}}
+	}
+	return Cond{op: op, col: col, a: a}
+}
 
 // Nulls places NULLs in an ordering.
 type Nulls uint8

@@ -26,9 +26,10 @@ type Query[T any] struct {
 	paging    bool  // Page: order by the key even without an order
 	err       error
 
-	wbuf [4]Cond
-	obuf [2]Order
-	abuf [8]any
+	// Inline storage for the common small query: one allocation in all.
+	wbuf [2]Cond
+	obuf [1]Order
+	abuf [4]any
 }
 
 // Where adds conditions, ANDed with the others.
@@ -227,9 +228,10 @@ func (s *Schema) encode(t *tableMeta, c *Cond, key []byte, args []any) ([]byte, 
 	var err error
 	switch c.op {
 	case opAnd, opOr, opNot:
-		key = binary.AppendUvarint(key, uint64(len(c.kids)))
-		for i := range c.kids {
-			if key, args, err = s.encode(t, &c.kids[i], key, args); err != nil {
+		kids := c.kids()
+		key = binary.AppendUvarint(key, uint64(len(kids)))
+		for i := range kids {
+			if key, args, err = s.encode(t, &kids[i], key, args); err != nil {
 				return key, args, err
 			}
 		}
@@ -239,20 +241,21 @@ func (s *Schema) encode(t *tableMeta, c *Cond, key []byte, args []any) ([]byte, 
 		if err != nil {
 			return key, args, err
 		}
-		sub, err := s.table(c.sub.table)
+		sub, err := s.table(c.x.table)
 		if err != nil {
 			return key, args, err
 		}
-		ki, err := sub.col(c.sub.key)
+		ki, err := sub.col(c.x.key)
 		if err != nil {
 			return key, args, err
 		}
 		key = binary.AppendUvarint(key, uint64(ci))
 		key = binary.AppendUvarint(key, uint64(sub.id))
 		key = binary.AppendUvarint(key, uint64(ki))
-		key = binary.AppendUvarint(key, uint64(len(c.kids)))
-		for i := range c.kids {
-			if key, args, err = s.encode(sub, &c.kids[i], key, args); err != nil {
+		kids := c.kids()
+		key = binary.AppendUvarint(key, uint64(len(kids)))
+		for i := range kids {
+			if key, args, err = s.encode(sub, &kids[i], key, args); err != nil {
 				return key, args, err
 			}
 		}
@@ -270,10 +273,10 @@ func (s *Schema) encode(t *tableMeta, c *Cond, key []byte, args []any) ([]byte, 
 	case OpIsNull, OpNotNull:
 		return key, args, nil
 	case OpBetween:
-		if c.a == nil || c.b == nil {
+		if c.a == nil || c.x == nil || c.x.b == nil {
 			return key, args, &Error{Table: t.name, Column: c.col, Err: ErrNilValue}
 		}
-		return key, append(args, c.a, c.b), nil
+		return key, append(args, c.a, c.x.b), nil
 	case OpContains, OpIContains:
 		return key, append(args, "%"+escapeLike(c.a.(string))+"%"), nil
 	case OpPrefix, OpIPrefix:
@@ -389,9 +392,10 @@ func placeholder(b *strings.Builder, n *int) {
 }
 
 func (s *Schema) renderCond(b *strings.Builder, t *tableMeta, c *Cond, n *int) {
+	kids := c.kids()
 	switch c.op {
 	case opAnd, opOr:
-		if len(c.kids) == 0 {
+		if len(kids) == 0 {
 			if c.op == opAnd {
 				b.WriteString("TRUE")
 			} else {
@@ -404,18 +408,18 @@ func (s *Schema) renderCond(b *strings.Builder, t *tableMeta, c *Cond, n *int) {
 			sep = " OR "
 		}
 		b.WriteByte('(')
-		for i := range c.kids {
+		for i := range kids {
 			if i > 0 {
 				b.WriteString(sep)
 			}
-			s.renderCond(b, t, &c.kids[i], n)
+			s.renderCond(b, t, &kids[i], n)
 		}
 		b.WriteByte(')')
 		return
 	case opNot:
 		b.WriteString("NOT ")
-		if len(c.kids) == 1 {
-			k := &c.kids[0]
+		if len(kids) == 1 {
+			k := &kids[0]
 			if k.op == opAnd || k.op == opOr { // parenthesised already
 				s.renderCond(b, t, k, n)
 				return
@@ -425,23 +429,23 @@ func (s *Schema) renderCond(b *strings.Builder, t *tableMeta, c *Cond, n *int) {
 			b.WriteByte(')')
 			return
 		}
-		all := And(c.kids...)
+		all := And(kids...)
 		s.renderCond(b, t, &all, n)
 		return
 	case opInSelect:
-		sub := s.byName[c.sub.table]
+		sub := s.byName[c.x.table]
 		b.WriteString(t.cols[t.byName[c.col]].quoted)
 		b.WriteString(" IN (SELECT ")
-		b.WriteString(sub.cols[sub.byName[c.sub.key]].quoted)
+		b.WriteString(sub.cols[sub.byName[c.x.key]].quoted)
 		b.WriteString(" FROM ")
 		b.WriteString(sub.quoted)
-		if len(c.kids) > 0 {
+		if len(kids) > 0 {
 			b.WriteString(" WHERE ")
-			for i := range c.kids {
+			for i := range kids {
 				if i > 0 {
 					b.WriteString(" AND ")
 				}
-				s.renderCond(b, sub, &c.kids[i], n)
+				s.renderCond(b, sub, &kids[i], n)
 			}
 		}
 		b.WriteByte(')')
