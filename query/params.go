@@ -289,8 +289,9 @@ func (e *Endpoint[T]) parseSort(val string) ([]Order, error) {
 }
 
 func (e *Endpoint[T]) parseFilter(key, val string) (Cond, error) {
-	name, opName := key, ""
+	name, opName, bracket := key, "", false
 	if i := strings.IndexByte(key, '['); i >= 0 {
+		bracket = true
 		if !strings.HasSuffix(key, "]") || i == 0 {
 			return Cond{}, &ParamError{Param: key, Err: ErrUnknownParam}
 		}
@@ -301,7 +302,7 @@ func (e *Endpoint[T]) parseFilter(key, val string) (Cond, error) {
 		return Cond{}, &ParamError{Param: key, Err: ErrUnknownParam}
 	}
 	op := f.Ops[0]
-	if opName != "" {
+	if bracket {
 		op = opByName(opName)
 		if op == 0 || !slices.Contains(f.Ops, op) {
 			allowed := make([]string, len(f.Ops))

@@ -534,10 +534,11 @@ func renderKeyset(b *strings.Builder, t *tableMeta, ord []orderItem, n *int) {
 	}
 	b.WriteByte('(')
 	for i, o := range ord {
-		if i > 0 {
-			b.WriteString(" OR ")
+		if i == 0 {
+			b.WriteString(t.cols[o.col].quoted + op(o.desc) + ph(0))
+			continue
 		}
-		b.WriteByte('(')
+		b.WriteString(" OR (")
 		for j := 0; j < i; j++ {
 			b.WriteString(t.cols[ord[j].col].quoted + " = " + ph(j) + " AND ")
 		}
