@@ -319,6 +319,65 @@ func TestRouter(t *testing.T) {
 		}
 	})
 
+	t.Run("ReaderWrites", func(t *testing.T) {
+		// A "read" that writes fails on the standby (25006) and runs again
+		// on the primary; the session then counts as having written.
+		s := r.Session()
+		var id int64
+		if err := s.Reader().QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('"tags"', 'id'))`).Scan(&id); err != nil {
+			t.Fatalf("nextval through Reader: %v", err)
+		}
+		if !s.Wrote() {
+			t.Error("a read that wrote did not mark the session")
+		}
+		rows, err := r.Session().Reader().Query(ctx, `SELECT nextval(pg_get_serial_sequence('"tags"', 'id')) FROM generate_series(1, 3)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		if err := rows.Err(); err != nil || n != 3 {
+			t.Fatalf("Query of a writing read: %d rows, %v", n, err)
+		}
+
+		// Exec, CopyFrom, SendBatch and Begin on a Reader go to the primary.
+		for name, write := range map[string]func(rd *postgres.Reader) error{
+			"Exec": func(rd *postgres.Reader) error {
+				_, err := rd.Exec(ctx, `SELECT pg_is_in_recovery()`)
+				return err
+			},
+			"CopyFrom": func(rd *postgres.Reader) error {
+				_, err := rd.CopyFrom(ctx, pgx.Identifier{"tags"}, []string{"name"}, pgx.CopyFromRows([][]any{{"copied-through-reader"}}))
+				return err
+			},
+			"SendBatch": func(rd *postgres.Reader) error {
+				var b pgx.Batch
+				b.Queue(`SELECT 1`)
+				return rd.SendBatch(ctx, &b).Close()
+			},
+			"Begin": func(rd *postgres.Reader) error {
+				tx, err := rd.Begin(ctx)
+				if err != nil {
+					return err
+				}
+				if inRecovery(t, tx) {
+					t.Error("Reader.Begin: transaction on the replica")
+				}
+				return tx.Rollback(ctx)
+			},
+		} {
+			s := r.Session()
+			if err := write(s.Reader()); err != nil {
+				t.Errorf("Reader.%s: %v", name, err)
+			}
+			if !s.Wrote() {
+				t.Errorf("Reader.%s did not mark the session as written", name)
+			}
+		}
+	})
+
 	t.Run("Transaction", func(t *testing.T) {
 		s := r.Session()
 		err := postgres.InTx(ctx, s, postgres.TxOptions{}, func(tx pgx.Tx) error {
