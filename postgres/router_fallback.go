@@ -22,7 +22,7 @@ func (s *Session) failover(ctx context.Context, rep *replica, err error) bool {
 		rep.markDown(s.router, err)
 	}
 	if wrote {
-		s.wrote.Store(true)
+		s.write()
 	}
 	return retry
 }

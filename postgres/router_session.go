@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -21,10 +22,11 @@ import (
 //	s := router.Session()
 //	q := db.NewRouted(s.Reader(), s.Writer()) // generated: reads on Reader
 type Session struct {
-	router *Router
-	wrote  atomic.Bool
-	reader Reader
-	writer Writer
+	router  *Router
+	wrote   atomic.Bool
+	onWrite atomic.Pointer[[]func()]
+	reader  Reader
+	writer  Writer
 }
 
 // Reader returns the session's read connection: Query and QueryRow run on a
@@ -44,6 +46,39 @@ func (s *Session) Wrote() bool { return s.wrote.Load() }
 // after a write: for a read that must see everything committed, e.g. right
 // after another request wrote.
 func (s *Session) UsePrimary() { s.wrote.Store(true) }
+
+// OnWrite registers f to run before every write through the session (every
+// Writer method, and Exec, CopyFrom, SendBatch and Begin on the Reader), for
+// request-scoped caches that must forget what they read before the write:
+//
+//	scope := readCache.Scope(s.Reader())
+//	s.OnWrite(scope.Invalidate)
+//	q := db.NewRouted(scope, s.Writer())
+//
+// Register callbacks while setting the request up, before it runs queries.
+func (s *Session) OnWrite(f func()) {
+	for {
+		old := s.onWrite.Load()
+		var fs []func()
+		if old != nil {
+			fs = slices.Clone(*old)
+		}
+		fs = append(fs, f)
+		if s.onWrite.CompareAndSwap(old, &fs) {
+			return
+		}
+	}
+}
+
+// write marks the session as having written and runs the OnWrite callbacks.
+func (s *Session) write() {
+	s.wrote.Store(true)
+	if fs := s.onWrite.Load(); fs != nil {
+		for _, f := range *fs {
+			f()
+		}
+	}
+}
 
 // Begin starts a transaction on the primary; the session counts as having
 // written. Everything inside a transaction runs on the primary.
@@ -131,43 +166,43 @@ type Writer struct{ s *Session }
 
 // Exec runs sql on the primary.
 func (w *Writer) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	w.s.wrote.Store(true)
+	w.s.write()
 	return w.s.router.primary.Exec(ctx, sql, args...)
 }
 
 // Query runs sql on the primary (a write with RETURNING, or a read that
 // must be current).
 func (w *Writer) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	w.s.wrote.Store(true)
+	w.s.write()
 	return w.s.router.primary.Query(ctx, sql, args...)
 }
 
 // QueryRow runs sql on the primary.
 func (w *Writer) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	w.s.wrote.Store(true)
+	w.s.write()
 	return w.s.router.primary.QueryRow(ctx, sql, args...)
 }
 
 // CopyFrom runs COPY FROM on the primary.
 func (w *Writer) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
-	w.s.wrote.Store(true)
+	w.s.write()
 	return w.s.router.primary.CopyFrom(ctx, table, columns, src)
 }
 
 // SendBatch sends b to the primary.
 func (w *Writer) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	w.s.wrote.Store(true)
+	w.s.write()
 	return w.s.router.primary.SendBatch(ctx, b)
 }
 
 // Begin starts a transaction on the primary.
 func (w *Writer) Begin(ctx context.Context) (pgx.Tx, error) {
-	w.s.wrote.Store(true)
+	w.s.write()
 	return w.s.router.primary.Begin(ctx)
 }
 
 // BeginTx starts a transaction with options on the primary.
 func (w *Writer) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
-	w.s.wrote.Store(true)
+	w.s.write()
 	return w.s.router.primary.BeginTx(ctx, opts)
 }

@@ -369,12 +369,54 @@ func TestRouter(t *testing.T) {
 			},
 		} {
 			s := r.Session()
+			var calls atomic.Int32
+			s.OnWrite(func() { calls.Add(1) })
 			if err := write(s.Reader()); err != nil {
 				t.Errorf("Reader.%s: %v", name, err)
 			}
-			if !s.Wrote() {
-				t.Errorf("Reader.%s did not mark the session as written", name)
+			if !s.Wrote() || calls.Load() != 1 {
+				t.Errorf("Reader.%s: Wrote() = %v, OnWrite ran %d times; want true, 1", name, s.Wrote(), calls.Load())
 			}
+		}
+	})
+
+	t.Run("WithReadCache", func(t *testing.T) {
+		// The wiring a request uses with the request-scoped read cache: a
+		// scope over the Reader, emptied by every write of the session.
+		// Replay on the replica is paused, so a stale cached read would
+		// show.
+		seed := routed(r)
+		a := newAuthor(t, seed, "cached")
+		if err := tp.cluster.WaitReplay(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rep := tp.cluster.Replica(0)
+		if err := rep.PauseReplay(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if err := rep.ResumeReplay(ctx); err != nil {
+				t.Error(err)
+			}
+		}()
+		s := r.Session()
+		scope := postgres.NewReadCache(postgres.ReadCacheConfig{}).Scope(s.Reader())
+		s.OnWrite(scope.Invalidate)
+		q := db.NewRouted(scope, s.Writer())
+		for range 2 {
+			if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.Name != "cached" {
+				t.Fatalf("GetAuthor: %+v, %v", got, err)
+			}
+		}
+		if st := scope.Stats(); st.Hits != 1 || st.Misses != 1 {
+			t.Fatalf("read cache stats %+v, want 1 hit and 1 miss", st)
+		}
+		renamed := "renamed"
+		if _, err := q.UpdateAuthor(ctx, db.UpdateAuthorParams{ID: a.ID, Name: &renamed}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.Name != renamed {
+			t.Fatalf("GetAuthor after the write: %+v, %v; want the new name", got, err)
 		}
 	})
 
