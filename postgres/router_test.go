@@ -578,11 +578,11 @@ func testLag(t *testing.T, tp topology) {
 	if _, err := r.Primary().Exec(ctx, `INSERT INTO "tags" ("name") VALUES ('lag')`); err != nil {
 		t.Fatal(err)
 	}
+	var st postgres.ReplicaStatus
 	eventually(t, "the lagging replica to be skipped", func() bool {
-		st := r.Status()[0]
+		st = r.Status()[0]
 		return !st.Healthy && errors.Is(st.Err, postgres.ErrReplicaLag)
 	})
-	st := r.Status()[0]
 	if st.Lag <= 300*time.Millisecond {
 		t.Errorf("Status.Lag = %s, want above MaxLag", st.Lag)
 	}
