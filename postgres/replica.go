@@ -21,6 +21,10 @@ var (
 	ErrNotStandby = errors.New("replica is not a standby")
 )
 
+// openReplicaTimeout bounds opening (connecting and warming) a replica's
+// pool when CheckTimeout is shorter.
+const openReplicaTimeout = 10 * time.Second
+
 // ReplicaStatus is the state of one replica as of its last check.
 type ReplicaStatus struct {
 	// Server names the replica without credentials: user@host:port/database.
@@ -115,14 +119,18 @@ func (r *Router) lag(replayed int64, now time.Time) time.Duration {
 // check connects to the replica when it has no pool yet, asks whether it is
 // in recovery and how far it has replayed, and updates its health.
 func (rep *replica) check(ctx context.Context, r *Router) {
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.CheckTimeout)
-	defer cancel()
 	pool := rep.pool.Load()
 	if pool == nil {
+		// Opening warms MinIdleConns connections and prepares the reads on
+		// each: give it more time than a check, except for a server that
+		// refuses connections, which fails at once.
+		timeout := max(r.cfg.CheckTimeout, openReplicaTimeout)
+		octx, cancel := context.WithTimeout(ctx, timeout)
 		cfg := rep.cfg
-		cfg.PingTimeout = r.cfg.CheckTimeout
+		cfg.PingTimeout = timeout
 		cfg.Logger = nil
-		p, err := Open(ctx, cfg)
+		p, err := Open(octx, cfg)
+		cancel()
 		if err != nil {
 			rep.set(r, false, 0, err)
 			return
@@ -130,6 +138,8 @@ func (rep *replica) check(ctx context.Context, r *Router) {
 		rep.pool.Store(p)
 		pool = p
 	}
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.CheckTimeout)
+	defer cancel()
 	var inRecovery bool
 	var replayed *int64
 	err := pool.QueryRow(ctx, `SELECT pg_is_in_recovery(), (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::int8`).Scan(&inRecovery, &replayed)
