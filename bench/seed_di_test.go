@@ -51,7 +51,8 @@ func seedDeps(b *testing.B, h slog.Handler) *app.Deps {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &app.Deps{Log: slog.New(h), Catalog: cat}
+	// As the app injector builds them, without a pool (nothing is queried).
+	return app.ProvideDeps(nil, slog.New(h), cat, app.ProvideReadCache(app.Config{}))
 }
 
 // seedRequest carries an X-Request-Id, as behind a proxy that sets one.

@@ -33,13 +33,14 @@ import (
 
 // NewDeps returns the app singletons the request scope depends on: a logger
 // whose handler discards (so that the logger's own formatting does not
-// count as DI), the catalog metadata and no pool (nothing is queried).
+// count as DI), the catalog metadata, the read cache and no pool (nothing
+// is queried), built by the app's own providers.
 func NewDeps() (*app.Deps, error) {
 	cat, err := catalog.New()
 	if err != nil {
 		return nil, err
 	}
-	return &app.Deps{Log: slog.New(slog.DiscardHandler), Catalog: cat}, nil
+	return app.ProvideDeps(nil, slog.New(slog.DiscardHandler), cat, app.ProvideReadCache(app.Config{})), nil
 }
 
 // NewRequest returns the incoming request every lifecycle is built for. It

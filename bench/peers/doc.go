@@ -36,11 +36,16 @@
 // 10 000 rows in two statements of 5 000 inside one transaction; bun inlines
 // values and sends one statement; COPY needs neither.
 //
-// Each contender opens its own connections after its table has been
-// dropped and recreated from aquila's model metadata, so every contender
-// starts from the same fresh table. The benchmarks of one operation run the
-// contenders one after the other (interleaved: bench/report repeats the
-// whole run and rotates the order with AQUILA_BENCH_ROTATE).
+// For each operation the models table is dropped and recreated from
+// aquila's model metadata, every contender opens its own connections and
+// prepares, and each round of the benchmark loop then runs one iteration of
+// every contender, in an order that rotates from round to round (and with
+// AQUILA_BENCH_ROTATE, which bench/report sets per repetition), timing each
+// one: on a machine whose load changes from second to second, every
+// contender is slowed alike. Per contender c the benchmark reports c-ns/op
+// (median over rounds), c/aquila (median over rounds of c's time over
+// aquila's in the same round), and c-B/op and c-allocs/op, measured with
+// runtime.MemStats around an untimed batch of c alone.
 //
 // # Dependency injection
 //

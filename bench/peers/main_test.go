@@ -15,7 +15,7 @@ var pg = pgtest.New()
 func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }
 
 // rotation is AQUILA_BENCH_ROTATE: bench/report sets it to the repetition
-// number so that no contender always runs first.
+// number so that no contender always runs first in a round.
 func rotation() int {
 	n, _ := strconv.Atoi(os.Getenv("AQUILA_BENCH_ROTATE"))
 	return max(n, 0)

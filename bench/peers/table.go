@@ -30,14 +30,3 @@ func ResetTable(ctx context.Context, dsn string) error {
 	}
 	return nil
 }
-
-// TruncateTable empties the models table and restarts its id sequence.
-func TruncateTable(ctx context.Context, dsn string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, `TRUNCATE "models" RESTART IDENTITY`)
-	return err
-}

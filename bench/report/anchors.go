@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -80,13 +79,8 @@ func (x *run) getByID(ctx context.Context, rep int) error {
 	}
 	for _, c := range x.plan.clients {
 		runPgbench := func() error {
-			args := []string{"-n", "-S", "-M", "prepared", "-c", strconv.Itoa(c), "-j", strconv.Itoa(min(c, x.cores()))}
-			if prev, ok := x.res.median(pgbenchName(c), "tps"); ok > 0 && !math.IsNaN(prev) {
-				perClient := max(int(prev*x.plan.pgbenchGoal/float64(c)), 100)
-				args = append(args, "-t", strconv.Itoa(perClient))
-			} else {
-				args = append(args, "-T", strconv.Itoa(x.plan.pgbenchSecs))
-			}
+			args := []string{"-n", "-S", "-M", "prepared", "-c", strconv.Itoa(c), "-j", strconv.Itoa(min(c, x.cores())),
+				"-T", strconv.Itoa(x.plan.pgbenchSecs)}
 			out, err := x.r.run(ctx, 5*time.Minute, x.root, env, pgbench, args...)
 			if err != nil {
 				return err

@@ -32,13 +32,17 @@ func (r *runner) record(dir string, env []string, name string, args ...string) s
 		fmt.Fprintf(&b, "(cd %s && ", rel)
 	}
 	for _, e := range env {
-		if strings.HasPrefix(e, "PGPASSWORD=") {
-			e = "PGPASSWORD=…"
+		if p := placeholderEnv(e); p != e {
+			b.WriteString(p + " ") // shown by name, unquoted
+		} else {
+			b.WriteString(shellQuote(e) + " ")
 		}
-		b.WriteString(shellQuote(e) + " ")
 	}
 	b.WriteString(shellQuote(r.relPath(name)))
-	for _, a := range args {
+	for i, a := range args {
+		if i > 0 && (args[i-1] == "-c" || args[i-1] == "-j") && filepath.Base(name) == "pgbench" {
+			a = map[string]string{"-c": "<clients>", "-j": "<min(clients,cores)>"}[args[i-1]]
+		}
 		b.WriteString(" " + shellQuote(r.relPath(a)))
 	}
 	line := b.String()
@@ -50,6 +54,21 @@ func (r *runner) record(dir string, env []string, name string, args ...string) s
 		r.commands = append(r.commands, line)
 	}
 	return line
+}
+
+// placeholderEnv shows the variables that carry DSNs, or change from one
+// invocation to the next, by name: the report lists their values once.
+func placeholderEnv(e string) string {
+	k, _, _ := strings.Cut(e, "=")
+	switch k {
+	case "DATABASE_URL", "AQUILA_BENCH_PGBENCH_DSN", "AQUILA_BENCH_COPY_DSN", "PGHOST", "PGPORT", "PGPASSWORD", "PGSSLMODE":
+		return k + "=$" + k
+	case "AQUILA_BENCH_CLIENTS":
+		return k + "=<clients>"
+	case "AQUILA_BENCH_ROTATE":
+		return k + "=<repetition>"
+	}
+	return e
 }
 
 // relPath shortens paths inside the repository.

@@ -17,9 +17,8 @@ type plan struct {
 	microTime   string // seed microbenchmarks
 	dbTime      string // peers (database operations and DI)
 	getTime     string // get-by-id at each client count
-	pgbenchSecs int    // pgbench -T of the first repetition
-	pgbenchGoal float64
-	scale       int // pgbench -i -s
+	pgbenchSecs int    // pgbench -T
+	scale       int    // pgbench -i -s
 	clients     []int
 	psqlCopies  int    // psql \copy runs per repetition (their median counts)
 	copyIters   string // BulkCreate iterations per repetition
@@ -28,10 +27,10 @@ type plan struct {
 
 func newPlan(quick bool) plan {
 	if quick {
-		return plan{microTime: "50ms", dbTime: "100ms", getTime: "250ms", pgbenchSecs: 1, pgbenchGoal: 0.4,
+		return plan{microTime: "50ms", dbTime: "100ms", getTime: "250ms", pgbenchSecs: 1,
 			scale: 1, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 3, copyIters: "5x", startIters: "5x"}
 	}
-	return plan{microTime: "500ms", dbTime: "1s", getTime: "2s", pgbenchSecs: 3, pgbenchGoal: 2,
+	return plan{microTime: "500ms", dbTime: "1s", getTime: "2s", pgbenchSecs: 3,
 		scale: 10, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 5, copyIters: "20x", startIters: "20x"}
 }
 
@@ -53,7 +52,7 @@ type run struct {
 	raw     map[string]*strings.Builder // phase → raw output
 	testEnv []string
 	started time.Time
-	notes   []string // problems worth saying in the report
+	phases  map[string]time.Duration // wall time per phase, all repetitions
 }
 
 func runReport(ctx context.Context, o options) error {
@@ -71,7 +70,7 @@ func runReport(ctx context.Context, o options) error {
 		fmt.Fprintln(os.Stderr, "report: keeping", tmp)
 	}
 	x := &run{opts: o, plan: newPlan(o.quick), root: root, tmp: tmp, r: newRunner(root, os.Stderr),
-		res: newResults(), raw: map[string]*strings.Builder{}, started: time.Now()}
+		res: newResults(), raw: map[string]*strings.Builder{}, started: time.Now(), phases: map[string]time.Duration{}}
 	mach := readMachine(ctx)
 	loadBefore := loadAverage()
 	commit, dirty := gitDescribe(ctx)
@@ -91,12 +90,16 @@ func runReport(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	t0 := time.Now()
 	if err := x.build(ctx); err != nil {
 		return err
 	}
+	x.phases["build test binaries"] = time.Since(t0)
+	t0 = time.Now()
 	if err := x.setupAnchors(ctx); err != nil {
 		return err
 	}
+	x.phases["pgbench -i, COPY table"] = time.Since(t0)
 	defer func() {
 		if !srv.embedded {
 			srv.dropDB(context.Background(), pgbenchDB)
@@ -111,13 +114,25 @@ func runReport(ctx context.Context, o options) error {
 
 	for rep := range o.reps {
 		logf("repetition %d of %d", rep+1, o.reps)
-		for _, phase := range []func(context.Context, int) error{x.seed, x.peers, x.getByID, x.copyAnchor, x.startup} {
-			if err := phase(ctx, rep); err != nil {
+		for _, phase := range []struct {
+			name string
+			run  func(context.Context, int) error
+		}{
+			{"seed", x.seed}, {"peers", x.peers}, {"get-by-id", x.getByID},
+			{"COPY", x.copyAnchor}, {"start-up", x.startup},
+		} {
+			t0 := time.Now()
+			if err := phase.run(ctx, rep); err != nil {
 				return err
 			}
+			x.phases[phase.name] += time.Since(t0)
 		}
 	}
+	t0 = time.Now()
 	profile := x.profileIfMissed(ctx)
+	if profile != "" {
+		x.phases["CPU profile"] = time.Since(t0)
+	}
 
 	rep := report{
 		run: x, machine: mach, server: info, commit: commit, dirty: dirty,

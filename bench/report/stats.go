@@ -60,6 +60,17 @@ func (r *results) ratio(a, b, unit string) float64 {
 	return median(rs)
 }
 
+// inverseMedian is the median over repetitions of 1/unit.
+func (r *results) inverseMedian(name, unit string) float64 {
+	var inv []float64
+	for _, v := range r.values(name, unit) {
+		if v != 0 {
+			inv = append(inv, 1/v)
+		}
+	}
+	return median(inv)
+}
+
 func (r *results) has(name string) bool { return len(r.byName[name]) > 0 }
 
 func median(v []float64) float64 {

@@ -34,21 +34,22 @@ type opSummary struct {
 
 func (x *run) opSummary(op string) opSummary {
 	s := opSummary{op: op}
-	aq, p := op+"/aquila", op+"/pgx"
-	if !x.res.has(aq) || !x.res.has(p) {
+	if _, n := x.res.median(op, "aquila-ns/op"); n == 0 {
+		return s
+	}
+	if _, n := x.res.median(op, "pgx/aquila"); n == 0 {
 		return s
 	}
 	s.present = true
-	s.timeVsPgx = x.res.ratio(aq, p, "ns/op")
-	aa, _ := x.res.median(aq, "allocs/op")
-	pa, _ := x.res.median(p, "allocs/op")
+	s.timeVsPgx = x.res.inverseMedian(op, "pgx/aquila")
+	aa, _ := x.res.median(op, "aquila-allocs/op")
+	pa, _ := x.res.median(op, "pgx-allocs/op")
 	s.allocsVsPgx = aa - pa
 	s.metPgxTime = s.timeVsPgx <= targetVsPgxTime
 	s.metPgxAllocs = s.allocsVsPgx <= targetVsPgxAllocs
 	s.ormVsAquila = math.Inf(1)
 	for _, o := range ormPeers() {
-		r := x.res.ratio(op+"/"+o, aq, "ns/op")
-		if r < s.ormVsAquila {
+		if r, n := x.res.median(op, o+"/aquila"); n > 0 && r < s.ormVsAquila {
 			s.ormVsAquila, s.slowestORM = r, o
 		}
 	}
@@ -66,13 +67,13 @@ type bulkSummary struct {
 
 func (x *run) bulkSummary() bulkSummary {
 	var s bulkSummary
-	aq := "Bulk10k/aquila"
-	if !x.res.has(aq) {
+	op := "Bulk10k"
+	if _, n := x.res.median(op, "aquila-ns/op"); n == 0 {
 		return s
 	}
 	best := math.Inf(1)
 	for _, o := range ormPeers() {
-		if m, n := x.res.median("Bulk10k/"+o, "ns/op"); n > 0 && m < best {
+		if m, n := x.res.median(op, o+"-ns/op"); n > 0 && m < best {
 			best, s.fastest = m, o
 		}
 	}
@@ -80,7 +81,7 @@ func (x *run) bulkSummary() bulkSummary {
 		return s
 	}
 	s.present = true
-	s.factor = x.res.ratio("Bulk10k/"+s.fastest, aq, "ns/op")
+	s.factor, _ = x.res.median(op, s.fastest+"/aquila")
 	s.met = s.factor >= targetBulk
 	return s
 }
