@@ -38,9 +38,9 @@ type RouterConfig struct {
 	// DefaultReplicaCheckEvery.
 	CheckEvery time.Duration
 
-	// CheckTimeout bounds one check of one server, and the connection
-	// attempts to a replica that was down. Default
-	// DefaultReplicaCheckTimeout.
+	// CheckTimeout bounds one check of one server. Opening the pool of a
+	// replica that was down (connecting and warming it) gets at least 10s.
+	// Default DefaultReplicaCheckTimeout.
 	CheckTimeout time.Duration
 
 	// PrimaryReads gives the primary a share of the reads too: round robin
