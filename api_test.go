@@ -175,7 +175,9 @@ func TestAPIEveryEndpoint(t *testing.T) {
 	}
 }
 
-func urlQuery(s string) string { return strings.NewReplacer("{", "%7B", "}", "%7D", `"`, "%22", ":", "%3A", ",", "%2C").Replace(s) }
+func urlQuery(s string) string {
+	return strings.NewReplacer("{", "%7B", "}", "%7D", `"`, "%22", ":", "%3A", ",", "%2C").Replace(s)
+}
 
 func TestAPIErrorMapping(t *testing.T) {
 	dsn := pg.URL(t, nil)
