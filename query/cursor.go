@@ -113,7 +113,12 @@ func decodeCursor(keys [][]byte, token string, t *tableMeta, ord []orderItem) ([
 	if len(token) > maxCursorLen {
 		return nil, bad
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	for i := 0; i < len(token); i++ { // the decoder would skip \r and \n
+		if c := token[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return nil, bad
+		}
+	}
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil || len(raw) < 1+8+cursorMACLen {
 		return nil, bad
 	}
@@ -127,8 +132,21 @@ func decodeCursor(keys [][]byte, token string, t *tableMeta, ord []orderItem) ([
 			break
 		}
 	}
-	if !valid || body[0] != cursorVersion || binary.BigEndian.Uint64(body[1:9]) != fingerprint(t, ord) {
+	if !valid {
 		return nil, bad
+	}
+	vals, ok := parseCursorBody(body, t, ord)
+	if !ok {
+		return nil, bad
+	}
+	return vals, nil
+}
+
+// parseCursorBody reads the version, fingerprint and values of a cursor
+// whose MAC has been verified.
+func parseCursorBody(body []byte, t *tableMeta, ord []orderItem) ([]any, bool) {
+	if len(body) < 9 || body[0] != cursorVersion || binary.BigEndian.Uint64(body[1:9]) != fingerprint(t, ord) {
+		return nil, false
 	}
 	rest := body[9:]
 	vals := make([]any, 0, len(ord))
@@ -136,14 +154,11 @@ func decodeCursor(keys [][]byte, token string, t *tableMeta, ord []orderItem) ([
 		var v any
 		var ok bool
 		if v, rest, ok = readCursorValue(rest, t.cols[o.col].class); !ok {
-			return nil, bad
+			return nil, false
 		}
 		vals = append(vals, v)
 	}
-	if len(rest) != 0 {
-		return nil, bad
-	}
-	return vals, nil
+	return vals, len(rest) == 0
 }
 
 // appendCursorValue encodes the value that field (a pointer into a row)
