@@ -15,33 +15,73 @@ import (
 // schema's cache, so a repeated shape costs no SQL rendering.
 type Query[T any] struct {
 	t         *Table[T]
-	where     []Cond
-	order     []Order
 	limit     int64
 	offset    int64
 	hasLimit  bool
 	hasOffset bool
+	paging    bool // Page: order by the key even without an order
 	after     string
 	cursor    []any // decoded after
-	paging    bool  // Page: order by the key even without an order
 	err       error
 
-	// Inline storage for the common small query: one allocation in all.
-	wbuf [2]Cond
-	obuf [1]Order
-	abuf [4]any
+	// Conditions and order items: the first few inline, the rest in the
+	// overflow slices. Nothing in a Query points into itself, so that a
+	// query built and run within one function stays on the stack and
+	// building it allocates only the argument slice handed to pgx.
+	wbuf  [2]Cond
+	nw    int
+	wmore []Cond
+	obuf  [2]Order
+	no    int
+	omore []Order
+}
+
+func (q *Query[T]) addWhere(c Cond) {
+	if q.nw < len(q.wbuf) {
+		q.wbuf[q.nw] = c
+		q.nw++
+		return
+	}
+	q.wmore = append(q.wmore, c)
+}
+
+func (q *Query[T]) numWhere() int { return q.nw + len(q.wmore) }
+
+func (q *Query[T]) whereAt(i int) *Cond {
+	if i < len(q.wbuf) {
+		return &q.wbuf[i]
+	}
+	return &q.wmore[i-len(q.wbuf)]
+}
+
+func (q *Query[T]) numOrder() int { return q.no + len(q.omore) }
+
+func (q *Query[T]) orderAt(i int) Order {
+	if i < len(q.obuf) {
+		return q.obuf[i]
+	}
+	return q.omore[i-len(q.obuf)]
 }
 
 // Where adds conditions, ANDed with the others.
 func (q *Query[T]) Where(c ...Cond) *Query[T] {
-	q.where = append(q.where, c...)
+	for _, c := range c {
+		q.addWhere(c)
+	}
 	return q
 }
 
 // OrderBy adds ORDER BY items. The table's Key columns are appended after
 // them unless already there.
 func (q *Query[T]) OrderBy(o ...Order) *Query[T] {
-	q.order = append(q.order, o...)
+	for _, o := range o {
+		if q.no < len(q.obuf) {
+			q.obuf[q.no] = o
+			q.no++
+		} else {
+			q.omore = append(q.omore, o)
+		}
+	}
 	q.cursor = nil
 	return q
 }
@@ -93,8 +133,7 @@ type orderItem struct {
 // maxOrder bounds ORDER BY items (user order plus key columns).
 const maxOrder = 16
 
-// SQL builds the SELECT: its text and its arguments. The argument slice
-// belongs to q and is valid until q is changed or built again.
+// SQL builds the SELECT: its text and its arguments.
 func (q *Query[T]) SQL() (string, []any, error) {
 	return q.build(kindSelect, -1)
 }
@@ -120,10 +159,11 @@ func (q *Query[T]) build(kind byte, limit int64) (string, []any, error) {
 	var kb [192]byte
 	key := append(kb[:0], kind)
 	key = binary.AppendUvarint(key, uint64(t.id))
-	args := q.abuf[:0]
+	var ab [8]any
+	args := ab[:0]
 	var err error
-	for i := range q.where {
-		if key, args, err = t.s.encode(t.m, &q.where[i], key, args); err != nil {
+	for i := range q.numWhere() {
+		if key, args, err = t.s.encode(t.m, q.whereAt(i), key, args); err != nil {
 			return "", nil, err
 		}
 	}
@@ -175,21 +215,29 @@ func (q *Query[T]) build(kind byte, limit int64) (string, []any, error) {
 		}
 		key = append(key, flags)
 	}
-	if sql, ok := t.s.shapes.get(key); ok {
-		return sql, args, nil
+	sql, ok := t.s.shapes.get(key)
+	if !ok {
+		sql = q.render(kind, ord, keyset, hasLimit, hasOffset)
+		t.s.shapes.put(key, sql)
 	}
-	sql := q.render(kind, ord, keyset, hasLimit, hasOffset)
-	t.s.shapes.put(key, sql)
-	return sql, args, nil
+	// The arguments leave in a slice of their own, so that q itself need
+	// not escape: a query built and run in one function lives on the stack.
+	var out []any
+	if len(args) > 0 {
+		out = make([]any, len(args))
+		copy(out, args)
+	}
+	return sql, out, nil
 }
 
 // resolveOrder resolves q's order and appends the key columns it lacks.
 func (q *Query[T]) resolveOrder(ord []orderItem) ([]orderItem, error) {
 	m := q.t.m
-	if len(q.order)+len(q.t.key) > maxOrder {
+	if q.numOrder()+len(q.t.key) > maxOrder {
 		return nil, &Error{Table: m.name, Err: ErrSort}
 	}
-	for _, o := range q.order {
+	for i := range q.numOrder() {
+		o := q.orderAt(i)
 		ci, err := m.col(o.col)
 		if err != nil {
 			return nil, err
@@ -338,16 +386,17 @@ func (q *Query[T]) render(kind byte, ord []orderItem, keyset, hasLimit, hasOffse
 		b.WriteString("SELECT EXISTS (SELECT 1 FROM ")
 	}
 	b.WriteString(t.m.quoted)
-	if len(q.where) > 0 || keyset {
+	nw := q.numWhere()
+	if nw > 0 || keyset {
 		b.WriteString(" WHERE ")
-		for i := range q.where {
+		for i := range nw {
 			if i > 0 {
 				b.WriteString(" AND ")
 			}
-			t.s.renderCond(&b, t.m, &q.where[i], &n)
+			t.s.renderCond(&b, t.m, q.whereAt(i), &n)
 		}
 		if keyset {
-			if len(q.where) > 0 {
+			if nw > 0 {
 				b.WriteString(" AND ")
 			}
 			renderKeyset(&b, t.m, ord, &n)

@@ -136,7 +136,8 @@ func (t *Table[T]) Schema() *Schema { return t.s }
 // Select starts a query on the table with the given conditions (ANDed).
 func (t *Table[T]) Select(where ...Cond) *Query[T] {
 	q := &Query[T]{t: t}
-	q.where = append(q.wbuf[:0], where...)
-	q.order = q.obuf[:0]
+	for _, c := range where {
+		q.addWhere(c)
+	}
 	return q
 }
