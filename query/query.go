@@ -326,9 +326,11 @@ func (s *Schema) encode(t *tableMeta, c *Cond, key []byte, args []any) ([]byte, 
 		}
 		return key, append(args, c.a, c.x.b), nil
 	case OpContains, OpIContains:
-		return key, append(args, "%"+escapeLike(c.a.(string))+"%"), nil
+		s, _ := c.a.(string) // always a string: the constructors take one
+		return key, append(args, "%"+escapeLike(s)+"%"), nil
 	case OpPrefix, OpIPrefix:
-		return key, append(args, escapeLike(c.a.(string))+"%"), nil
+		s, _ := c.a.(string)
+		return key, append(args, escapeLike(s)+"%"), nil
 	}
 	if c.a == nil {
 		return key, args, &Error{Table: t.name, Column: c.col, Err: ErrNilValue}
