@@ -28,7 +28,7 @@ type DBTX interface {
 
 // ErrNoBeginTx is returned by ReadScope.BeginTx when the wrapped DBTX
 // cannot begin a transaction (it is itself a pgx.Tx).
-var ErrNoBeginTx = errors.New("postgres: read scope: wrapped connection cannot begin a transaction")
+var ErrNoBeginTx = errors.New("read scope: wrapped connection cannot begin a transaction")
 
 // Read cache defaults, used when the ReadCacheConfig fields are zero.
 const (
@@ -559,7 +559,7 @@ func (r *replayRows) current() ([][]byte, error) {
 	return r.e.rows[r.i], nil
 }
 
-var errRowsClosed = errors.New("postgres: read scope: no current row")
+var errRowsClosed = errors.New("read scope: no current row")
 
 func (r *replayRows) Scan(dest ...any) error {
 	values, err := r.current()
