@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 )
 
 // flagSet is a flag.FlagSet whose flags may fall back to environment
@@ -76,3 +77,23 @@ func (l levelVar) String() string {
 }
 
 func (l levelVar) Set(s string) error { return l.level.UnmarshalText([]byte(s)) }
+
+// listVar is a repeatable flag; a comma-separated value (as from an
+// environment variable) adds several entries.
+type listVar struct{ list *[]string }
+
+func (l *listVar) String() string {
+	if l.list == nil {
+		return ""
+	}
+	return strings.Join(*l.list, ",")
+}
+
+func (l *listVar) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l.list = append(*l.list, v)
+		}
+	}
+	return nil
+}

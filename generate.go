@@ -9,4 +9,4 @@ package main
 //go:generate go tool -modfile=tools/go.mod sqlc generate
 //go:generate go run ./internal/stmtgen -dir internal/db
 //go:generate go run ./internal/routegen -dir internal/db
-//go:generate go run ./internal/wiregen .
+//go:generate go run ./internal/wiregen . ./bench/internal/wirereq

@@ -148,7 +148,7 @@ func BenchmarkLoad(b *testing.B) {
 	if unexpected.Load() != 0 {
 		b.Errorf("%d unexpected errors out of %d requests", unexpected.Load(), total.Load())
 	}
-	waitIdle(b, a.Pool)
+	waitIdle(b, a.Router.Primary())
 }
 
 // waitIdle fails unless every pool connection is back to idle.
@@ -172,7 +172,7 @@ func BenchmarkGetBook(b *testing.B) {
 	a, srv := benchApp(b, 4)
 	ids := seedBooks(b, srv.URL, 200)
 
-	minimal := httptest.NewServer(minimalHandler(a.Pool))
+	minimal := httptest.NewServer(minimalHandler(a.Router.Primary()))
 	b.Cleanup(minimal.Close)
 
 	for _, tc := range []struct {

@@ -18,6 +18,12 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	var db dbFlags
 	db.register(fs)
 	var cfg app.Config
+	fs.StringVar(&cfg.MigrateURL, "migrate-url", "", "direct (non-pooled) DSN for migrations when -database-url goes through PgBouncer")
+	fs.fromEnv("migrate-url", "AQUILA_MIGRATE_URL")
+	fs.Var(&listVar{&cfg.ReplicaURLs}, "replica-url", "DSN of a streaming replica that takes reads (repeatable)")
+	fs.fromEnv("replica-url", "AQUILA_REPLICA_URLS")
+	fs.DurationVar(&cfg.MaxReplicaLag, "max-replica-lag", 5*time.Second, "replicas lagging more than this get no reads")
+	fs.fromEnv("max-replica-lag", "AQUILA_MAX_REPLICA_LAG")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "HTTP listen address")
 	fs.fromEnv("addr", "AQUILA_ADDR")
 	var maxConns, minIdle int

@@ -21,7 +21,7 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 	if err != nil {
 		return nil, nil, err
 	}
-	migrated, err := app.ProvideMigrated(ctx, dsn, log)
+	migrated, err := app.ProvideMigrated(ctx, cfg, dsn, log)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -32,7 +32,7 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 		return nil, nil, err
 	}
 	tracer := app.ProvideTracer(cfg, log, metrics)
-	pool, cleanup2, err := app.ProvidePool(ctx, cfg, dsn, migrated, tracer, metrics, log)
+	router, cleanup2, err := app.ProvideRouter(ctx, cfg, dsn, migrated, tracer, metrics, log)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -44,12 +44,12 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 		return nil, nil, err
 	}
 	readCache := app.ProvideReadCache(cfg)
-	deps := app.ProvideDeps(pool, log, catalog, readCache)
+	deps := app.ProvideDeps(router, log, catalog, readCache)
 	requestFunc := provideRequestFunc(deps)
 	handler := app.NewHandler(requestFunc, log, metrics, cfg)
 	appApp := &app.App{
 		Handler: handler,
-		Pool:    pool,
+		Router:  router,
 		DSN:     dsn,
 		Metrics: metrics,
 	}
@@ -63,13 +63,14 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 func newRequest(d *app.Deps, r *http.Request) *app.Request {
 	requestID := app.ProvideRequestID(r)
 	logger := app.ProvideRequestLogger(d, requestID)
-	dbtx := app.ProvideDBTX(d)
-	queries := app.ProvideQueries(dbtx)
-	authorService := app.NewAuthorService(queries, dbtx, logger)
-	db := app.ProvideBulkDB(d)
+	session := app.ProvideSession(d)
+	dbtx := app.ProvideDBTX(d, session)
+	routedQueries := app.ProvideQueries(dbtx, session)
+	authorService := app.NewAuthorService(routedQueries, dbtx, logger)
+	db := app.ProvideBulkDB(session)
 	catalog := app.ProvideCatalogFromDeps(d)
-	bookService := app.NewBookService(queries, dbtx, db, catalog, logger)
-	tagService := app.NewTagService(queries, logger)
+	bookService := app.NewBookService(routedQueries, dbtx, db, catalog, logger)
+	tagService := app.NewTagService(routedQueries, logger)
 	request := &app.Request{
 		ID:      requestID,
 		Log:     logger,

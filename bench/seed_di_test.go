@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,7 +11,7 @@ import (
 	"github.com/aquila-go/aquila/bench/internal/wirereq"
 	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/internal/catalog"
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // The seed's DI rows (Aquilia, Python), reproduced with Wire's generated
@@ -42,7 +43,7 @@ import (
 var (
 	seedCatalog   *catalog.Catalog
 	seedLifecycle *app.Lifecycle
-	seedQueries   *db.Queries
+	seedSession   *postgres.Session
 )
 
 func seedDeps(b *testing.B, h slog.Handler) *app.Deps {
@@ -51,8 +52,14 @@ func seedDeps(b *testing.B, h slog.Handler) *app.Deps {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// As the app injector builds them, without a pool (nothing is queried).
-	return app.ProvideDeps(nil, slog.New(h), cat, app.ProvideReadCache(app.Config{}))
+	// As the app injector builds them. The router's primary pool is opened
+	// on a test database, but nothing is queried: only sessions are made.
+	r, err := postgres.NewRouter(context.Background(), postgres.RouterConfig{Primary: postgres.Config{DSN: pg.URL(b, nil)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(r.Close)
+	return app.ProvideDeps(r, slog.New(h), cat, app.ProvideReadCache(app.Config{}))
 }
 
 // seedRequest carries an X-Request-Id, as behind a proxy that sets one.
@@ -79,10 +86,9 @@ func BenchmarkSeedDIProvider(b *testing.B) {
 		}
 	})
 	b.Run("deps=1", func(b *testing.B) {
-		dbx := app.ProvideDBTX(d)
 		b.ReportAllocs()
 		for b.Loop() {
-			seedQueries = app.ProvideQueries(dbx)
+			seedSession = app.ProvideSession(d)
 		}
 	})
 }

@@ -1,14 +1,14 @@
 package app
 
 import (
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // App is what the app injector builds once at start-up: the API handler and
 // the singletons behind it, all ready (migrated, pool warm).
 type App struct {
 	Handler *Handler
-	Pool    *pgxpool.Pool
+	Router  *postgres.Router
 	DSN     DSN
 	Metrics *Metrics
 }

@@ -13,13 +13,13 @@ import (
 
 // AuthorService is the request-scoped domain service for authors.
 type AuthorService struct {
-	q   *db.Queries
+	q   db.Querier
 	dbx db.DBTX
 	log *slog.Logger
 }
 
 // NewAuthorService is the AuthorService provider.
-func NewAuthorService(q *db.Queries, dbx db.DBTX, log *slog.Logger) *AuthorService {
+func NewAuthorService(q db.Querier, dbx db.DBTX, log *slog.Logger) *AuthorService {
 	return &AuthorService{q: q, dbx: dbx, log: log}
 }
 

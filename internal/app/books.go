@@ -21,7 +21,7 @@ import (
 
 // BookService is the request-scoped domain service for books.
 type BookService struct {
-	q    *db.Queries
+	q    db.Querier
 	dbx  db.DBTX
 	bulk model.DB
 	cat  *catalog.Catalog
@@ -29,7 +29,7 @@ type BookService struct {
 }
 
 // NewBookService is the BookService provider.
-func NewBookService(q *db.Queries, dbx db.DBTX, bulk model.DB, cat *catalog.Catalog, log *slog.Logger) *BookService {
+func NewBookService(q db.Querier, dbx db.DBTX, bulk model.DB, cat *catalog.Catalog, log *slog.Logger) *BookService {
 	return &BookService{q: q, dbx: dbx, bulk: bulk, cat: cat, log: log}
 }
 

@@ -11,6 +11,13 @@ type Config struct {
 	Addr string
 	// DatabaseURL is the PostgreSQL DSN; empty starts the embedded server.
 	DatabaseURL string
+	// MigrateURL, when set, is where migrations run (a direct connection
+	// when DatabaseURL points at PgBouncer in transaction pooling mode).
+	MigrateURL string
+	// ReplicaURLs are streaming replicas that take the reads.
+	ReplicaURLs []string
+	// MaxReplicaLag is the replay lag above which a replica gets no reads.
+	MaxReplicaLag time.Duration
 	// DataDir is where the embedded server keeps its data.
 	DataDir string
 	// MaxConns and MinIdleConns size the pool (0 = pgx's defaults).

@@ -51,9 +51,15 @@ func ProvideDSN(ctx context.Context, cfg Config, log *slog.Logger) (DSN, func(),
 	return DSN(srv.SocketDSN("postgres")), stop, nil
 }
 
-// ProvideMigrated applies every pending migration of the reference schema.
-func ProvideMigrated(ctx context.Context, dsn DSN, log *slog.Logger) (Migrated, error) {
-	m, err := postgres.NewMigrator(string(dsn), schema.FS)
+// ProvideMigrated applies every pending migration of the reference schema,
+// on cfg.MigrateURL when set (a direct connection when DSN goes through
+// PgBouncer: goose's session lock needs one server session).
+func ProvideMigrated(ctx context.Context, cfg Config, dsn DSN, log *slog.Logger) (Migrated, error) {
+	target := string(dsn)
+	if cfg.MigrateURL != "" {
+		target = cfg.MigrateURL
+	}
+	m, err := postgres.NewMigrator(target, schema.FS)
 	if err != nil {
 		return Migrated{}, err
 	}
@@ -68,27 +74,37 @@ func ProvideMigrated(ctx context.Context, dsn DSN, log *slog.Logger) (Migrated, 
 	return Migrated{}, nil
 }
 
-// ProvidePool opens the warmed pool: MinIdleConns connections, each with
-// every sqlc statement prepared. The cleanup closes it.
-func ProvidePool(ctx context.Context, cfg Config, dsn DSN, _ Migrated, tracer *Tracer, m *Metrics, log *slog.Logger) (*pgxpool.Pool, func(), error) {
-	pool, err := postgres.Open(ctx, postgres.Config{
-		DSN:          string(dsn),
-		MaxConns:     cfg.MaxConns,
-		MinIdleConns: cfg.MinIdleConns,
-		ExecMode:     cfg.ExecMode,
-		Prepare:      db.Statements(),
-		Tracer:       tracer,
-		Logger:       log,
+// ProvideRouter opens the warmed primary pool (MinIdleConns connections,
+// each with every sqlc statement prepared) and one pool per replica; reads
+// are routed to healthy replicas, everything else to the primary. With no
+// replicas configured it is just the primary pool. The cleanup closes them.
+func ProvideRouter(ctx context.Context, cfg Config, dsn DSN, _ Migrated, tracer *Tracer, m *Metrics, log *slog.Logger) (*postgres.Router, func(), error) {
+	r, err := postgres.NewRouter(ctx, postgres.RouterConfig{
+		Primary: postgres.Config{
+			DSN:          string(dsn),
+			MaxConns:     cfg.MaxConns,
+			MinIdleConns: cfg.MinIdleConns,
+			ExecMode:     cfg.ExecMode,
+			Prepare:      db.Statements(),
+			Tracer:       tracer,
+			Logger:       log,
+		},
+		Replicas: cfg.ReplicaURLs,
+		MaxLag:   cfg.MaxReplicaLag,
+		Logger:   log,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := m.registerPool(pool); err != nil {
-		pool.Close()
+	if err := m.registerPool(r.Primary()); err != nil {
+		r.Close()
 		return nil, nil, err
 	}
-	return pool, func() {
-		pool.Close()
-		log.Info("database pool closed")
+	return r, func() {
+		r.Close()
+		log.Info("database pools closed")
 	}, nil
 }
+
+// ProvidePrimary is the primary's pool.
+func ProvidePrimary(r *postgres.Router) *pgxpool.Pool { return r.Primary() }

@@ -1,6 +1,10 @@
 package app
 
-import "github.com/google/wire"
+import (
+	"github.com/google/wire"
+
+	"github.com/aquila-go/aquila/internal/db"
+)
 
 // AppSet provides the app-scoped singletons: database, migrations, pool,
 // catalog metadata, metrics and the HTTP handler.
@@ -9,7 +13,7 @@ var AppSet = wire.NewSet(
 	ProvideMigrated,
 	ProvideMetrics,
 	ProvideTracer,
-	ProvidePool,
+	ProvideRouter,
 	ProvideCatalog,
 	ProvideReadCache,
 	ProvideDeps,
@@ -21,6 +25,7 @@ var AppSet = wire.NewSet(
 var RequestSet = wire.NewSet(
 	ProvideRequestID,
 	ProvideRequestLogger,
+	ProvideSession,
 	ProvideDBTX,
 	ProvideQueries,
 	ProvideBulkDB,
@@ -28,5 +33,6 @@ var RequestSet = wire.NewSet(
 	NewAuthorService,
 	NewBookService,
 	NewTagService,
+	wire.Bind(new(db.Querier), new(*db.RoutedQueries)),
 	wire.Struct(new(Request), "*"),
 )

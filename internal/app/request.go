@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
@@ -17,15 +15,15 @@ import (
 // the request injector's only app-level input; nothing request-scoped is
 // ever stored in it.
 type Deps struct {
-	Pool      *pgxpool.Pool
+	Router    *postgres.Router
 	Log       *slog.Logger
 	Catalog   *catalog.Catalog
 	ReadCache *postgres.ReadCache
 }
 
 // ProvideDeps collects the singletons for the request injector.
-func ProvideDeps(pool *pgxpool.Pool, log *slog.Logger, cat *catalog.Catalog, rc *postgres.ReadCache) *Deps {
-	return &Deps{Pool: pool, Log: log, Catalog: cat, ReadCache: rc}
+func ProvideDeps(r *postgres.Router, log *slog.Logger, cat *catalog.Catalog, rc *postgres.ReadCache) *Deps {
+	return &Deps{Router: r, Log: log, Catalog: cat, ReadCache: rc}
 }
 
 // ProvideReadCache is the app-wide part of the per-request read cache
@@ -83,23 +81,34 @@ func ProvideRequestLogger(d *Deps, id RequestID) *slog.Logger {
 	return d.Log.With("request_id", string(id))
 }
 
-// ProvideDBTX is what the request's queries run on: a read scope over the
-// pool, so an identical read in one request reaches the database once and
-// any write through it invalidates what it cached. Nothing is shared
+// ProvideSession starts the request's routing session: reads go to a
+// healthy replica until the request writes, then to the primary, so a
+// request always reads its own writes.
+func ProvideSession(d *Deps) *postgres.Session {
+	return d.Router.Session()
+}
+
+// ProvideDBTX is what the request's reads run on: a read scope over the
+// session's reader, so an identical read in one request reaches the
+// database once; any write of the session empties it. Nothing is shared
 // between requests.
-func ProvideDBTX(d *Deps) db.DBTX {
-	return d.ReadCache.Scope(d.Pool)
+func ProvideDBTX(d *Deps, s *postgres.Session) db.DBTX {
+	scope := d.ReadCache.Scope(s.Reader())
+	s.OnWrite(scope.Invalidate)
+	return scope
 }
 
-// ProvideQueries returns the sqlc queries for one request.
-func ProvideQueries(dbx db.DBTX) *db.Queries {
-	return db.New(dbx)
+// ProvideQueries returns the request's sqlc queries, routed at build time:
+// the generated RoutedQueries sends each read query through dbx and each
+// write to the primary.
+func ProvideQueries(dbx db.DBTX, s *postgres.Session) *db.RoutedQueries {
+	return db.NewRouted(dbx, s.Writer())
 }
 
-// ProvideBulkDB is where bulk COPY runs: the pool, so that each bulk
-// operation gets its own transaction.
-func ProvideBulkDB(d *Deps) model.DB {
-	return d.Pool
+// ProvideBulkDB is where bulk COPY runs: the session's writer (the
+// primary), so the session knows it wrote.
+func ProvideBulkDB(s *postgres.Session) model.DB {
+	return s.Writer()
 }
 
 // ProvideCatalogFromDeps hands the app's catalog to request services.

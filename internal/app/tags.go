@@ -11,12 +11,12 @@ import (
 
 // TagService is the request-scoped domain service for tags.
 type TagService struct {
-	q   *db.Queries
+	q   db.Querier
 	log *slog.Logger
 }
 
 // NewTagService is the TagService provider.
-func NewTagService(q *db.Queries, log *slog.Logger) *TagService {
+func NewTagService(q db.Querier, log *slog.Logger) *TagService {
 	return &TagService{q: q, log: log}
 }
 

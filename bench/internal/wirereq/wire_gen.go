@@ -18,13 +18,14 @@ import (
 func Request(d *app.Deps, r *http.Request) *app.Request {
 	requestID := app.ProvideRequestID(r)
 	logger := app.ProvideRequestLogger(d, requestID)
-	dbtx := app.ProvideDBTX(d)
-	queries := app.ProvideQueries(dbtx)
-	authorService := app.NewAuthorService(queries, dbtx, logger)
-	db := app.ProvideBulkDB(d)
+	session := app.ProvideSession(d)
+	dbtx := app.ProvideDBTX(d, session)
+	routedQueries := app.ProvideQueries(dbtx, session)
+	authorService := app.NewAuthorService(routedQueries, dbtx, logger)
+	db := app.ProvideBulkDB(session)
 	catalog := app.ProvideCatalogFromDeps(d)
-	bookService := app.NewBookService(queries, dbtx, db, catalog, logger)
-	tagService := app.NewTagService(queries, logger)
+	bookService := app.NewBookService(routedQueries, dbtx, db, catalog, logger)
+	tagService := app.NewTagService(routedQueries, logger)
 	request := &app.Request{
 		ID:      requestID,
 		Log:     logger,
@@ -38,10 +39,11 @@ func Request(d *app.Deps, r *http.Request) *app.Request {
 // AuthorScope is a request scope with one domain service: the request id,
 // the request logger, the queries and the author service.
 func AuthorScope(d *app.Deps, r *http.Request) *app.AuthorService {
-	dbtx := app.ProvideDBTX(d)
-	queries := app.ProvideQueries(dbtx)
+	session := app.ProvideSession(d)
+	dbtx := app.ProvideDBTX(d, session)
+	routedQueries := app.ProvideQueries(dbtx, session)
 	requestID := app.ProvideRequestID(r)
 	logger := app.ProvideRequestLogger(d, requestID)
-	authorService := app.NewAuthorService(queries, dbtx, logger)
+	authorService := app.NewAuthorService(routedQueries, dbtx, logger)
 	return authorService
 }
