@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -70,12 +71,30 @@ func newAuthor(id int64, name string, email, bio *string, at time.Time) *db.Auth
 // seedDecodeRows is the size of the ReadSlice whose rows are decoded.
 const seedDecodeRows = 1000
 
-// modelsPool returns a pool on a new database holding the models table
-// with n rows, written with model.BulkCreate.
+// SeedDSNEnv names a database the decode benchmarks may use (dropping and
+// recreating its models table) instead of a new one from pg: bench/report
+// sets it, saving a database clone per benchmark.
+const SeedDSNEnv = "AQUILA_BENCH_SEED_DSN"
+
+// modelsPool returns a pool on a database holding the models table with n
+// rows, written with model.BulkCreate: $AQUILA_BENCH_SEED_DSN or a new
+// database.
 func modelsPool(b *testing.B, n int) *pgxpool.Pool {
 	b.Helper()
 	ctx := context.Background()
-	pool := pg.Pool(b, nil)
+	var pool *pgxpool.Pool
+	if dsn := os.Getenv(SeedDSNEnv); dsn != "" {
+		var err error
+		if pool, err = pgxpool.New(ctx, dsn); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(pool.Close)
+		if _, err := pool.Exec(ctx, `DROP TABLE IF EXISTS "models"`); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		pool = pg.Pool(b, nil)
+	}
 	reg, err := benchdb.Registry()
 	if err != nil {
 		b.Fatal(err)

@@ -1,5 +1,7 @@
 package peers
 
+//go:generate go run ./internal/graphgen -in ../internal/wirereq/wire_gen.go -out graph_gen.go
+
 import (
 	"fmt"
 	"log/slog"
@@ -13,8 +15,6 @@ import (
 	"github.com/aquila-go/aquila/bench/internal/wirereq"
 	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/internal/catalog"
-	"github.com/aquila-go/aquila/internal/db"
-	"github.com/aquila-go/aquila/model"
 )
 
 // The dependency-injection comparison builds the service's request scope,
@@ -30,6 +30,15 @@ import (
 // way to drop one), so a child scope per request would grow the container
 // without bound; a container per request is how either can give each
 // request its own instances.
+//
+// The providers dig and do register are the ones Wire's injector calls
+// (graph_gen.go, generated from wire_gen.go), so the three always build the
+// same graph. NewGraph derives from their signatures what wire.Bind and
+// wire.Struct declare: an interface parameter no provider returns is bound
+// to the one provider result that implements it, and *app.Request is built
+// from its fields. The do providers call the functions by reflection (an
+// adapter written by hand would be typed; reflect.Call costs well under a
+// microsecond per provider, against do's hundreds).
 
 // NewDeps returns the app singletons the request scope depends on: a logger
 // whose handler discards (so that the logger's own formatting does not
@@ -57,29 +66,120 @@ func WireRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
 	return wirereq.Request(d, r), nil
 }
 
-// newRequestStruct is wire.Struct(new(app.Request), "*") as a constructor.
-func newRequestStruct(id app.RequestID, log *slog.Logger, a *app.AuthorService, b *app.BookService, t *app.TagService) *app.Request {
-	return &app.Request{ID: id, Log: log, Authors: a, Books: b, Tags: t}
+// Graph is the request scope for containers that resolve by type.
+type Graph struct {
+	funcs []reflect.Value // providers, bindings and the struct constructor
+	doPs  []doProvider
+}
+
+type doProvider struct {
+	name string
+	fn   do.Provider[any]
+}
+
+var (
+	depsType    = reflect.TypeFor[*app.Deps]()
+	requestType = reflect.TypeFor[*http.Request]()
+	resultType  = reflect.TypeFor[*app.Request]()
+)
+
+// NewGraph derives the graph from the providers of wirereq.Request.
+func NewGraph() (*Graph, error) {
+	g := &Graph{}
+	produced := map[reflect.Type]bool{depsType: true, requestType: true}
+	var providers []reflect.Value
+	for _, p := range requestProviders() {
+		v := reflect.ValueOf(p)
+		t := v.Type()
+		if t.NumOut() != 1 {
+			return nil, fmt.Errorf("provider %s: want one result", t)
+		}
+		produced[t.Out(0)] = true
+		providers = append(providers, v)
+	}
+	// The struct constructor: one parameter per field of app.Request.
+	st := resultType.Elem()
+	var fields []reflect.Type
+	for i := range st.NumField() {
+		fields = append(fields, st.Field(i).Type)
+	}
+	build := reflect.MakeFunc(reflect.FuncOf(fields, []reflect.Type{resultType}, false), func(args []reflect.Value) []reflect.Value {
+		out := reflect.New(st)
+		for i, a := range args {
+			out.Elem().Field(i).Set(a)
+		}
+		return []reflect.Value{out}
+	})
+	funcs := append(providers, build)
+	// Bindings: interface parameters no provider returns.
+	bound := map[reflect.Type]reflect.Type{}
+	for _, f := range funcs {
+		for i := range f.Type().NumIn() {
+			in := f.Type().In(i)
+			if produced[in] || bound[in] != nil {
+				continue
+			}
+			if in.Kind() != reflect.Interface {
+				return nil, fmt.Errorf("nothing provides %s", in)
+			}
+			var impl reflect.Type
+			for t := range produced {
+				if t.Implements(in) {
+					if impl != nil {
+						return nil, fmt.Errorf("%s: both %s and %s implement it", in, impl, t)
+					}
+					impl = t
+				}
+			}
+			if impl == nil {
+				return nil, fmt.Errorf("nothing provides %s", in)
+			}
+			bound[in] = impl
+		}
+	}
+	for iface, impl := range bound {
+		funcs = append(funcs, reflect.MakeFunc(reflect.FuncOf([]reflect.Type{impl}, []reflect.Type{iface}, false),
+			func(args []reflect.Value) []reflect.Value { return []reflect.Value{args[0].Convert(iface)} }))
+	}
+	g.funcs = funcs
+	for _, f := range funcs {
+		g.doPs = append(g.doPs, doProvider{name: f.Type().Out(0).String(), fn: doAdapter(f)})
+	}
+	return g, nil
+}
+
+// doAdapter is a do provider calling f with its parameters invoked by type
+// name.
+func doAdapter(f reflect.Value) do.Provider[any] {
+	t := f.Type()
+	return func(i do.Injector) (any, error) {
+		args := make([]reflect.Value, t.NumIn())
+		for k := range args {
+			v, err := do.InvokeNamed[any](i, t.In(k).String())
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				args[k] = reflect.Zero(t.In(k))
+			} else {
+				args[k] = reflect.ValueOf(v)
+			}
+		}
+		return f.Call(args)[0].Interface(), nil
+	}
 }
 
 // DigRequest builds the request scope in a new dig container.
-func DigRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
+func (g *Graph) DigRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
 	c := dig.New()
-	for _, ctor := range []any{
-		func() *app.Deps { return d },
-		func() *http.Request { return r },
-		app.ProvideRequestID,
-		app.ProvideRequestLogger,
-		app.ProvideDBTX,
-		app.ProvideQueries,
-		app.ProvideBulkDB,
-		app.ProvideCatalogFromDeps,
-		app.NewAuthorService,
-		app.NewBookService,
-		app.NewTagService,
-		newRequestStruct,
-	} {
-		if err := c.Provide(ctor); err != nil {
+	if err := c.Provide(func() *app.Deps { return d }); err != nil {
+		return nil, err
+	}
+	if err := c.Provide(func() *http.Request { return r }); err != nil {
+		return nil, err
+	}
+	for _, f := range g.funcs {
+		if err := c.Provide(f.Interface()); err != nil {
 			return nil, err
 		}
 	}
@@ -90,138 +190,24 @@ func DigRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
 
 // DoRequest builds the request scope in a new samber/do injector and shuts
 // it down.
-func DoRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
+func (g *Graph) DoRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
 	i := do.New()
-	do.ProvideValue(i, d)
-	do.ProvideValue(i, r)
-	do.Provide(i, func(i do.Injector) (app.RequestID, error) {
-		r, err := do.Invoke[*http.Request](i)
-		if err != nil {
-			return "", err
-		}
-		return app.ProvideRequestID(r), nil
-	})
-	do.Provide(i, func(i do.Injector) (*slog.Logger, error) {
-		d, err := do.Invoke[*app.Deps](i)
-		if err != nil {
-			return nil, err
-		}
-		id, err := do.Invoke[app.RequestID](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.ProvideRequestLogger(d, id), nil
-	})
-	do.Provide(i, func(i do.Injector) (db.DBTX, error) {
-		d, err := do.Invoke[*app.Deps](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.ProvideDBTX(d), nil
-	})
-	do.Provide(i, func(i do.Injector) (*db.Queries, error) {
-		dbx, err := do.Invoke[db.DBTX](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.ProvideQueries(dbx), nil
-	})
-	do.Provide(i, func(i do.Injector) (model.DB, error) {
-		d, err := do.Invoke[*app.Deps](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.ProvideBulkDB(d), nil
-	})
-	do.Provide(i, func(i do.Injector) (*catalog.Catalog, error) {
-		d, err := do.Invoke[*app.Deps](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.ProvideCatalogFromDeps(d), nil
-	})
-	do.Provide(i, func(i do.Injector) (*app.AuthorService, error) {
-		q, err := do.Invoke[*db.Queries](i)
-		if err != nil {
-			return nil, err
-		}
-		dbx, err := do.Invoke[db.DBTX](i)
-		if err != nil {
-			return nil, err
-		}
-		log, err := do.Invoke[*slog.Logger](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.NewAuthorService(q, dbx, log), nil
-	})
-	do.Provide(i, func(i do.Injector) (*app.BookService, error) {
-		q, err := do.Invoke[*db.Queries](i)
-		if err != nil {
-			return nil, err
-		}
-		dbx, err := do.Invoke[db.DBTX](i)
-		if err != nil {
-			return nil, err
-		}
-		bulk, err := do.Invoke[model.DB](i)
-		if err != nil {
-			return nil, err
-		}
-		cat, err := do.Invoke[*catalog.Catalog](i)
-		if err != nil {
-			return nil, err
-		}
-		log, err := do.Invoke[*slog.Logger](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.NewBookService(q, dbx, bulk, cat, log), nil
-	})
-	do.Provide(i, func(i do.Injector) (*app.TagService, error) {
-		q, err := do.Invoke[*db.Queries](i)
-		if err != nil {
-			return nil, err
-		}
-		log, err := do.Invoke[*slog.Logger](i)
-		if err != nil {
-			return nil, err
-		}
-		return app.NewTagService(q, log), nil
-	})
-	do.Provide(i, func(i do.Injector) (*app.Request, error) {
-		id, err := do.Invoke[app.RequestID](i)
-		if err != nil {
-			return nil, err
-		}
-		log, err := do.Invoke[*slog.Logger](i)
-		if err != nil {
-			return nil, err
-		}
-		a, err := do.Invoke[*app.AuthorService](i)
-		if err != nil {
-			return nil, err
-		}
-		b, err := do.Invoke[*app.BookService](i)
-		if err != nil {
-			return nil, err
-		}
-		t, err := do.Invoke[*app.TagService](i)
-		if err != nil {
-			return nil, err
-		}
-		return newRequestStruct(id, log, a, b, t), nil
-	})
-	req, err := do.Invoke[*app.Request](i)
+	do.ProvideNamedValue[any](i, depsType.String(), d)
+	do.ProvideNamedValue[any](i, requestType.String(), r)
+	for _, p := range g.doPs {
+		do.ProvideNamed(i, p.name, p.fn)
+	}
+	v, err := do.InvokeNamed[any](i, resultType.String())
 	if rep := i.Shutdown(); err == nil && rep != nil && !rep.Succeed {
 		err = rep
 	}
-	return req, err
+	if err != nil {
+		return nil, err
+	}
+	return v.(*app.Request), nil
 }
 
-// CheckRequest reports an error unless every field of req is set: a
-// provider added to app.RequestSet but not to DigRequest or DoRequest shows
-// up as a field they leave empty.
+// CheckRequest reports an error unless every field of req is set.
 func CheckRequest(req *app.Request) error {
 	if req == nil {
 		return fmt.Errorf("nil request")
@@ -229,7 +215,7 @@ func CheckRequest(req *app.Request) error {
 	v := reflect.ValueOf(req).Elem()
 	for i := range v.NumField() {
 		if v.Field(i).IsZero() {
-			return fmt.Errorf("app.Request.%s is not set: app.RequestSet changed, update bench/peers/di.go", v.Type().Field(i).Name)
+			return fmt.Errorf("app.Request.%s is not set: run go generate in bench/peers", v.Type().Field(i).Name)
 		}
 	}
 	return nil

@@ -11,13 +11,17 @@ import (
 // BenchmarkDIRequest is one request lifecycle — build the request scope
 // with its three services, use it, dispose of it — per container.
 func BenchmarkDIRequest(b *testing.B) {
+	g, err := peers.NewGraph()
+	if err != nil {
+		b.Fatal(err)
+	}
 	containers := []struct {
 		name  string
 		build func(*app.Deps, *http.Request) (*app.Request, error)
 	}{
 		{"wire", peers.WireRequest},
-		{"dig", peers.DigRequest},
-		{"do", peers.DoRequest},
+		{"dig", g.DigRequest},
+		{"do", g.DoRequest},
 	}
 	d, err := peers.NewDeps()
 	if err != nil {

@@ -55,7 +55,11 @@
 // samber/do. Neither container can dispose of a child scope (both keep every
 // child in their parent for good), so a per-request scope is a new container
 // holding the app singletons as values and the request-scoped providers;
-// see di.go.
+// see di.go. The providers dig and do register are those Wire's injector
+// calls, listed in graph_gen.go by internal/graphgen from
+// bench/internal/wirereq/wire_gen.go: after a change to app.RequestSet, run
+// `go generate ./...` at the root and then `go generate` here (a test in
+// internal/graphgen fails while graph_gen.go is stale).
 //
 // Run it with `go test -run '^$' -bench . -benchmem` in this directory; set
 // DATABASE_URL to a superuser DSN to use an existing server, otherwise an

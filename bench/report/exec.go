@@ -61,7 +61,8 @@ func (r *runner) record(dir string, env []string, name string, args ...string) s
 func placeholderEnv(e string) string {
 	k, _, _ := strings.Cut(e, "=")
 	switch k {
-	case "DATABASE_URL", "AQUILA_BENCH_PGBENCH_DSN", "AQUILA_BENCH_COPY_DSN", "PGHOST", "PGPORT", "PGPASSWORD", "PGSSLMODE":
+	case "DATABASE_URL", "AQUILA_BENCH_PGBENCH_DSN", "AQUILA_BENCH_COPY_DSN", "AQUILA_BENCH_PEERS_DSN",
+		"AQUILA_BENCH_SEED_DSN", "PGHOST", "PGPORT", "PGPASSWORD", "PGSSLMODE":
 		return k + "=$" + k
 	case "AQUILA_BENCH_CLIENTS":
 		return k + "=<clients>"

@@ -436,6 +436,8 @@ func (rp *report) commandsSection() {
 	rp.p("DATABASE_URL=%s", redactDSN(rp.srv.dsn("postgres")))
 	rp.p("AQUILA_BENCH_PGBENCH_DSN=%s", redactDSN(rp.srv.dsn(pgbenchDB)))
 	rp.p("AQUILA_BENCH_COPY_DSN=%s", redactDSN(rp.srv.dsn(copyDB)))
+	rp.p("AQUILA_BENCH_PEERS_DSN=%s", redactDSN(rp.srv.dsn(peersDB)))
+	rp.p("AQUILA_BENCH_SEED_DSN=%s", redactDSN(rp.srv.dsn(seedDB)))
 	if env, err := rp.srv.libpqEnv("postgres"); err == nil {
 		for _, e := range env {
 			if k, v, _ := strings.Cut(e, "="); k == "PGHOST" || k == "PGPORT" || k == "PGSSLMODE" {

@@ -27,8 +27,8 @@ type plan struct {
 
 func newPlan(quick bool) plan {
 	if quick {
-		return plan{microTime: "50ms", dbTime: "100ms", getTime: "250ms", pgbenchSecs: 1,
-			scale: 1, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 3, copyIters: "5x", startIters: "5x"}
+		return plan{microTime: "30ms", dbTime: "50ms", getTime: "150ms", pgbenchSecs: 1,
+			scale: 1, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 1, copyIters: "3x", startIters: "3x"}
 	}
 	return plan{microTime: "500ms", dbTime: "1s", getTime: "2s", pgbenchSecs: 3,
 		scale: 10, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 5, copyIters: "20x", startIters: "20x"}
@@ -38,6 +38,8 @@ func newPlan(quick bool) plan {
 const (
 	pgbenchDB = "aquila_bench_pgbench"
 	copyDB    = "aquila_bench_copy"
+	peersDB   = "aquila_bench_peers"
+	seedDB    = "aquila_bench_seed"
 )
 
 // run is the state of one report run.
@@ -102,14 +104,17 @@ func runReport(ctx context.Context, o options) error {
 	x.phases["pgbench -i, COPY table"] = time.Since(t0)
 	defer func() {
 		if !srv.embedded {
-			srv.dropDB(context.Background(), pgbenchDB)
-			srv.dropDB(context.Background(), copyDB)
+			for _, db := range []string{pgbenchDB, copyDB, peersDB, seedDB} {
+				srv.dropDB(context.Background(), db)
+			}
 		}
 	}()
 	x.testEnv = []string{
 		"DATABASE_URL=" + srv.admin.String(),
 		"AQUILA_BENCH_PGBENCH_DSN=" + srv.dsn(pgbenchDB),
 		"AQUILA_BENCH_COPY_DSN=" + srv.dsn(copyDB),
+		"AQUILA_BENCH_PEERS_DSN=" + srv.dsn(peersDB),
+		"AQUILA_BENCH_SEED_DSN=" + srv.dsn(seedDB),
 	}
 
 	for rep := range o.reps {

@@ -25,12 +25,19 @@ func InsertColumns() []string {
 	return []string{"name", "title", "fax", "web", "age", "right", "counter"}
 }
 
-// BindModels binds the models table of reg to Model for model.BulkCreate.
+// BindModels binds the models table of reg to Model for model.BulkCreate,
+// with typed fields (model.BindFields): rows are encoded straight into
+// COPY's binary format, without []any.
 func BindModels(reg *model.Registry) (*model.Binding[Model], error) {
-	return model.Bind(reg.Table("models"), InsertColumns(),
-		func(m *Model, dst []any) []any {
-			return append(dst, m.Name, m.Title, m.Fax, m.Web, m.Age, m.Right, m.Counter)
-		})
+	return model.BindFields(reg.Table("models"),
+		model.String("name", func(m *Model) string { return m.Name }),
+		model.String("title", func(m *Model) string { return m.Title }),
+		model.String("fax", func(m *Model) string { return m.Fax }),
+		model.String("web", func(m *Model) string { return m.Web }),
+		model.Int32("age", func(m *Model) int32 { return m.Age }),
+		model.Bool("right", func(m *Model) bool { return m.Right }),
+		model.Int64("counter", func(m *Model) int64 { return m.Counter }),
+	)
 }
 
 // NewModel returns the row every benchmark writes: efectn's constants.

@@ -5,6 +5,10 @@
 //
 // Request is generated from the same wire.Build(app.RequestSet) as the root
 // package's newRequest, so its body is the same sequence of provider calls;
-// AuthorScope is the same set asked for a single service. Regenerate with
-// `go generate` in bench/ whenever internal/app's RequestSet changes.
+// AuthorScope is the same set asked for a single service. `go generate
+// ./...` at the root regenerates them (with the pinned wire) when
+// internal/app's RequestSet changes; then run `go generate` in bench/peers
+// for the dig and do graph.
 package wirereq
+
+//go:generate sh -c "cd ../../.. && go run ./internal/wiregen ./bench/internal/wirereq"
