@@ -146,6 +146,29 @@ func TestAPIEveryEndpoint(t *testing.T) {
 	if it := items(t, bt); len(it) != 1 || it[0].(map[string]any)["name"] != "go" {
 		t.Fatalf("book tags: %v", bt)
 	}
+	// Dynamic list filters (GET /books through the query builder).
+	b3 := c.want("POST", "/books", fmt.Sprintf(`{"author_id":%d,"isbn":"9780000000013","title":"Three Go Tales","published_on":"2023-05-06","price_cents":2500,"pages":300}`, id(bob)), 201, "", "")
+	filtered := func(q string) []any { return items(t, c.want("GET", "/books?"+q, "", 200, "", "")) }
+	if got := filtered(fmt.Sprintf("author_id=%d", id(bob))); len(got) != 1 || id(got[0].(map[string]any)) != id(b3) {
+		t.Fatalf("author_id filter: %v", got)
+	}
+	if got := filtered("tag=go"); len(got) != 1 || id(got[0].(map[string]any)) != id(b2) {
+		t.Fatalf("tag filter: %v", got)
+	}
+	if got := filtered("published_after=2020-01-01"); len(got) != 1 || id(got[0].(map[string]any)) != id(b3) {
+		t.Fatalf("published_after filter: %v", got)
+	}
+	if got := filtered("title[icontains]=go%20tales"); len(got) != 1 {
+		t.Fatalf("title icontains filter: %v", got)
+	}
+	if got := filtered("order=-published_on&limit=3"); len(got) != 3 || id(got[0].(map[string]any)) != id(b3) {
+		t.Fatalf("order=-published_on: %v", got)
+	}
+	if got := filtered(fmt.Sprintf("author_id[in]=%d,%d&price_cents[le]=1000", id(ann), id(bob))); len(got) != 2 {
+		t.Fatalf("author_id[in] + price_cents[le]: %v", got)
+	}
+	c.noContent("DELETE", fmt.Sprintf("/books/%d", id(b3)), 204, "")
+
 	c.noContent("DELETE", tagPath, 204, "")
 	c.noContent("DELETE", tagPath, 404, "not_found")
 
@@ -164,7 +187,7 @@ func TestAPIEveryEndpoint(t *testing.T) {
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{
-		`aquila_http_requests_total{code="201",route="POST /books"} 2`,
+		`aquila_http_requests_total{code="201",route="POST /books"} 3`,
 		`aquila_http_request_duration_seconds_bucket{code="200",route="GET /books/{id}"`,
 		"aquila_db_pool_total_conns", "aquila_db_pool_acquires_total",
 		`aquila_db_query_duration_seconds_count{statement="GetBook"}`,
@@ -192,6 +215,13 @@ func TestAPIErrorMapping(t *testing.T) {
 	c.want("GET", "/books?limit=0", "", 400, "invalid", "limit")
 	c.want("GET", "/books?colour=red", "", 400, "invalid", "colour")
 	c.want("GET", "/books?after=garbage", "", 400, "invalid", "after")
+	c.want("GET", "/books?order=isbn", "", 400, "invalid", "order")
+	c.want("GET", "/books?pages[like]=1", "", 400, "invalid", "pages[like]")
+	c.want("GET", "/books?published_after=tomorrow", "", 400, "invalid", "published_after")
+	c.want("GET", "/books?limit=501", "", 400, "invalid", "limit")
+	c.want("GET", "/books?author_id=1';DROP%20TABLE%20books;--", "", 400, "invalid", "")
+	c.want("GET", "/books?author_id=1'%3BDROP%20TABLE%20books%3B--", "", 400, "invalid", "author_id")
+	c.want("GET", "/authors?after=1;x", "", 400, "invalid", "")
 	c.want("POST", "/books", bookBody(id(author), "9780000000021", "dup"), 409, "conflict", "isbn")
 	c.want("POST", "/books", bookBody(999999, "9780000000022", "fk"), 422, "unprocessable", "author_id")
 	c.want("PATCH", fmt.Sprintf("/books/%d", id(book)), `{"title":null}`, 400, "invalid", "title")

@@ -39,6 +39,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.fromEnv("slow-query", "AQUILA_SLOW_QUERY")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "deadline for each API request's work; exceeded → 504")
 	fs.fromEnv("request-timeout", "AQUILA_REQUEST_TIMEOUT")
+	fs.StringVar(&cfg.CursorKey, "cursor-key", "", "hex key (≥ 32 digits) signing list cursors; empty = random per start")
+	fs.fromEnv("cursor-key", "AQUILA_CURSOR_KEY")
 	fs.BoolVar(&cfg.NoReadCache, "no-read-cache", false, "switch off the per-request read cache")
 	fs.fromEnv("no-read-cache", "AQUILA_NO_READ_CACHE")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/")

@@ -46,7 +46,13 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 	readCache := app.ProvideReadCache(cfg)
 	deps := app.ProvideDeps(router, log, catalog, readCache)
 	requestFunc := provideRequestFunc(deps)
-	handler := app.NewHandler(requestFunc, log, metrics, cfg)
+	bookList, err := app.ProvideBookList(catalog, cfg, log)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	handler := app.NewHandler(requestFunc, log, metrics, bookList, cfg)
 	appApp := &app.App{
 		Handler: handler,
 		Router:  router,

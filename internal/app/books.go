@@ -17,6 +17,7 @@ import (
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
+	"github.com/aquila-go/aquila/query"
 )
 
 // BookService is the request-scoped domain service for books.
@@ -391,8 +392,16 @@ func collectBooks(rows pgx.Rows) ([]db.Book, error) {
 	return books, rows.Err()
 }
 
-// List returns a keyset page of books ordered by (published_on, id).
-func (s *BookService) List(ctx context.Context, p db.ListBooksParams) ([]db.Book, error) {
-	bs, err := s.q.ListBooks(ctx, p)
-	return bs, dbError(err, "book")
+// Page runs a parsed list query as one keyset page, on the request's read
+// scope (so it is cached and routed like sqlc reads).
+func (s *BookService) Page(ctx context.Context, q *query.Query[db.Book]) (query.Page[db.Book], error) {
+	p, err := q.Page(ctx, s.dbx)
+	if err != nil {
+		var ce *query.Error
+		if errors.As(err, &ce) && errors.Is(err, query.ErrCursor) {
+			return p, &Error{Code: CodeInvalid, Field: "after", Message: "must be a cursor from a previous page", Err: err}
+		}
+		return p, dbError(err, "book")
+	}
+	return p, nil
 }

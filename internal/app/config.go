@@ -34,6 +34,9 @@ type Config struct {
 	// RequestTimeout bounds each API request's database work (0 = none); a
 	// request that exceeds it gets 504.
 	RequestTimeout time.Duration
+	// CursorKey (hex, at least 16 bytes) signs list cursors; empty makes
+	// a random key at start-up.
+	CursorKey string
 	// NoReadCache switches the per-request read cache off.
 	NoReadCache bool
 	// Pprof mounts net/http/pprof under /debug/pprof/.

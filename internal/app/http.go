@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"reflect"
 	"strconv"
 	"time"
@@ -29,12 +30,13 @@ type Handler struct {
 	timeout    time.Duration
 	log        *slog.Logger
 	metrics    *Metrics
+	books      *BookList
 	mux        *http.ServeMux
 }
 
 // NewHandler registers the routes.
-func NewHandler(newRequest RequestFunc, log *slog.Logger, m *Metrics, cfg Config) *Handler {
-	h := &Handler{newRequest: newRequest, timeout: cfg.RequestTimeout, log: log, metrics: m, mux: http.NewServeMux()}
+func NewHandler(newRequest RequestFunc, log *slog.Logger, m *Metrics, books *BookList, cfg Config) *Handler {
+	h := &Handler{newRequest: newRequest, timeout: cfg.RequestTimeout, log: log, metrics: m, books: books, mux: http.NewServeMux()}
 
 	h.handle("POST /authors", h.createAuthor)
 	h.handle("GET /authors", h.listAuthors)
@@ -309,9 +311,25 @@ func limitParam(r *http.Request) (int32, error) {
 	return int32(n), nil
 }
 
-// checkParams rejects query parameters outside allowed.
+// queryValues parses the URL query strictly: r.URL.Query() silently drops
+// malformed pairs (e.g. ones containing ';'), which would turn a filter the
+// client asked for into no filter at all.
+func queryValues(r *http.Request) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, &Error{Code: CodeInvalid, Message: "malformed query string", Err: err}
+	}
+	return v, nil
+}
+
+// checkParams rejects a malformed query string and parameters outside
+// allowed.
 func checkParams(r *http.Request, allowed ...string) error {
-	for k := range r.URL.Query() {
+	v, err := queryValues(r)
+	if err != nil {
+		return err
+	}
+	for k := range v {
 		ok := false
 		for _, a := range allowed {
 			if k == a {

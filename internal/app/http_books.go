@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/query"
 )
 
 // bookJSON is the response shape of a book.
@@ -146,38 +147,41 @@ func bookRecords(body io.Reader, ndjson bool) iter.Seq2[BookInput, error] {
 	}
 }
 
+// listBooks serves GET /books with the dynamic filters, orders and keyset
+// cursors of BookList's allow-list, e.g.
+// ?author_id=3&published_after=2020-01-01&tag=go&order=-published_on&limit=50&after=<cursor>.
 func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
-	if err := checkParams(r, "after", "limit"); err != nil {
-		return err
-	}
-	limit, err := limitParam(r)
+	v, err := queryValues(r)
 	if err != nil {
 		return err
 	}
-	after := db.ListBooksParams{AfterPublishedOn: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), Lim: limit}
-	if s := r.URL.Query().Get("after"); s != "" {
-		var c struct {
-			P Date  `json:"p"`
-			I int64 `json:"i"`
-		}
-		if json.Unmarshal([]byte(s), &c) != nil || c.I <= 0 {
-			return Errorf(CodeInvalid, "after", "must be a cursor from a previous page")
-		}
-		after.AfterPublishedOn, after.AfterID = time.Time(c.P), c.I
+	q, err := h.books.Endpoint.Parse(v)
+	if err != nil {
+		return paramError(err)
 	}
-	bs, err := req.Books.List(r.Context(), after)
+	pg, err := req.Books.Page(r.Context(), q)
 	if err != nil {
 		return err
 	}
-	p := page[bookJSON]{Items: make([]bookJSON, len(bs))}
-	for i, b := range bs {
+	p := page[bookJSON]{Items: make([]bookJSON, len(pg.Items))}
+	for i, b := range pg.Items {
 		p.Items[i] = toBookJSON(b)
 	}
-	if len(bs) == int(limit) {
-		last := bs[len(bs)-1]
-		c, _ := json.Marshal(map[string]any{"p": Date(last.PublishedOn), "i": last.ID})
-		next := string(c)
-		p.Next = &next
+	if pg.Next != "" {
+		p.Next = &pg.Next
 	}
 	return writeJSON(w, req, http.StatusOK, p)
+}
+
+// paramError turns a query.ParamError into a 400 naming the parameter.
+func paramError(err error) error {
+	var pe *query.ParamError
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		if pe.Detail != "" {
+			msg += ": " + pe.Detail
+		}
+		return &Error{Code: CodeInvalid, Field: pe.Param, Message: msg, Err: err}
+	}
+	return err
 }

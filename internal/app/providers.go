@@ -16,6 +16,7 @@ var AppSet = wire.NewSet(
 	ProvideRouter,
 	ProvideCatalog,
 	ProvideReadCache,
+	ProvideBookList,
 	ProvideDeps,
 	NewHandler,
 )

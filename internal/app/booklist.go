@@ -1,0 +1,81 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+
+	"github.com/aquila-go/aquila/internal/catalog"
+	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/query"
+)
+
+// BookList is the app-scoped compiled list endpoint of GET /books: the
+// allow-list of filters and orders, checked against the catalog metadata
+// once at start-up. Query shapes it produces are cached in its schema.
+type BookList struct {
+	Endpoint *query.Endpoint[db.Book]
+}
+
+// ProvideBookList builds GET /books' endpoint. Cursors are signed with
+// cfg.CursorKey (hex); without one a random key is made, so cursors do not
+// survive a restart.
+func ProvideBookList(cat *catalog.Catalog, cfg Config, log *slog.Logger) (*BookList, error) {
+	key, err := cursorKey(cfg.CursorKey, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: [][]byte{key}})
+	if err != nil {
+		return nil, err
+	}
+	books, err := query.NewTable(s, query.TableConfig[db.Book]{
+		Table: "books",
+		Fields: func(b *db.Book, dst []any) []any {
+			return append(dst, &b.ID, &b.AuthorID, &b.Isbn, &b.Title, &b.PublishedOn,
+				&b.PriceCents, &b.Pages, &b.Attributes, &b.CreatedAt, &b.UpdatedAt)
+		},
+		Key: []string{"id"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	tagPath := []query.Hop{{Column: "id", Table: "book_tags", Key: "book_id"}, {Column: "tag_id", Table: "tags", Key: "id"}}
+	ep, err := query.NewEndpoint(books, query.EndpointConfig{
+		Filters: []query.Filter{
+			{Param: "author_id", Ops: []query.Op{query.OpEq, query.OpIn}},
+			{Param: "isbn", Ops: []query.Op{query.OpEq}},
+			{Param: "title", Ops: []query.Op{query.OpIContains, query.OpIPrefix}},
+			{Param: "published_on", Ops: []query.Op{query.OpEq, query.OpGe, query.OpLe, query.OpBetween}},
+			{Param: "published_after", Column: "published_on", Ops: []query.Op{query.OpGt}},
+			{Param: "published_before", Column: "published_on", Ops: []query.Op{query.OpLt}},
+			{Param: "price_cents", Ops: []query.Op{query.OpEq, query.OpLe, query.OpGe, query.OpBetween}},
+			{Param: "pages", Ops: []query.Op{query.OpLe, query.OpGe, query.OpBetween}},
+			{Param: "tag", Column: "name", Ops: []query.Op{query.OpEq, query.OpIn}, Path: tagPath},
+		},
+		Sort:         []string{"published_on", "title", "price_cents", "pages", "id"},
+		DefaultSort:  []query.Order{query.Asc("published_on")},
+		DefaultLimit: 50,
+		MaxLimit:     500,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &BookList{Endpoint: ep}, nil
+}
+
+// cursorKey decodes a hex key of at least 16 bytes, or makes a random one.
+func cursorKey(hexKey string, log *slog.Logger) ([]byte, error) {
+	if hexKey == "" {
+		log.Warn("no cursor key configured (-cursor-key): list cursors will not survive a restart")
+		key := make([]byte, 32)
+		rand.Read(key)
+		return key, nil
+	}
+	key, err := hex.DecodeString(hexKey)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("cursor key: want at least 32 hex digits")
+	}
+	return key, nil
+}
