@@ -103,6 +103,19 @@ func (c *ReadCache) Scope(db DBTX) *ReadScope {
 	return &ReadScope{c: c, db: db, off: c.cfg.Disabled}
 }
 
+// SessionScope returns a new read scope over the session's Reader that the
+// session empties before each of its writes — Scope plus OnWrite, without
+// the callback's allocations:
+//
+//	s := router.Session()
+//	scope := readCache.SessionScope(s)
+//	q := db.NewRouted(scope, s.Writer())
+func (c *ReadCache) SessionScope(s *Session) *ReadScope {
+	sc := c.Scope(&s.reader)
+	s.scope.Store(sc)
+	return sc
+}
+
 // ReadScope is a DBTX for one request that serves an identical read — the
 // same SQL text with the same arguments — from memory after its first
 // execution, until a write through the scope invalidates everything it

@@ -25,6 +25,7 @@ type Session struct {
 	router  *Router
 	wrote   atomic.Bool
 	onWrite atomic.Pointer[[]func()]
+	scope   atomic.Pointer[ReadScope] // invalidated on every write
 	reader  Reader
 	writer  Writer
 }
@@ -70,9 +71,13 @@ func (s *Session) OnWrite(f func()) {
 	}
 }
 
-// write marks the session as having written and runs the OnWrite callbacks.
+// write marks the session as having written, invalidates its read scope
+// and runs the OnWrite callbacks.
 func (s *Session) write() {
 	s.wrote.Store(true)
+	if sc := s.scope.Load(); sc != nil {
+		sc.Invalidate()
+	}
 	if fs := s.onWrite.Load(); fs != nil {
 		for _, f := range *fs {
 			f()
