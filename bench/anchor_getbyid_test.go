@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -36,9 +35,10 @@ const (
 //	pgx     the same SQL with QueryRow on a pgxpool.Pool (pgx's defaults
 //	        apart from MaxConns = clients)
 //
-// Both pools are warmed (every connection used) before timing. ns/op is
-// wall time per query across all clients, so throughput is 1e9 / ns/op
-// (reported as tps). It needs $AQUILA_BENCH_PGBENCH_DSN and skips without it.
+// Both pools are warmed (every connection used) before timing. Each
+// iteration is a batch of batchPerClient queries per client; the figure is
+// tps, queries per second over all clients. It needs
+// $AQUILA_BENCH_PGBENCH_DSN and skips without it.
 func BenchmarkGetByID(b *testing.B) {
 	dsn := os.Getenv(PgbenchDSNEnv)
 	if dsn == "" {
@@ -128,36 +128,44 @@ func openGetByID(b *testing.B, name, dsn string, clients int) (*pgxpool.Pool, fu
 	return nil, nil
 }
 
-// runClients runs b.N calls of get, with random ids in [1, accounts], on
-// clients goroutines, after a warm-up that uses every connection.
+// batchPerClient is how many queries each client runs per benchmark
+// iteration.
+const batchPerClient = 64
+
+// runClients runs get with random ids in [1, accounts] on clients
+// goroutines: every iteration of the benchmark loop is a batch of
+// batchPerClient calls per client, all clients at once, after an untimed
+// warm-up batch that uses every connection. It reports tps, calls per
+// second over all clients.
 func runClients(b *testing.B, clients int, accounts int32, get func(aid int32) error) {
 	b.Helper()
-	var next atomic.Int64
-	var failed atomic.Pointer[error]
-	work := func(seed uint64, n int64) {
-		rng := rand.New(rand.NewPCG(seed, 0x5eed))
-		for next.Add(1) <= n {
-			if err := get(1 + rng.Int32N(accounts)); err != nil {
-				failed.CompareAndSwap(nil, &err)
-				return
+	rngs := make([]*rand.Rand, clients)
+	for c := range rngs {
+		rngs[c] = rand.New(rand.NewPCG(uint64(c), 0x5eed))
+	}
+	batch := func() {
+		var wg sync.WaitGroup
+		errs := make([]error, clients)
+		for c := range clients {
+			wg.Go(func() {
+				for range batchPerClient {
+					if err := get(1 + rngs[c].Int32N(accounts)); err != nil {
+						errs[c] = err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				b.Fatal(err)
 			}
 		}
 	}
-	run := func(n int64) {
-		next.Store(0)
-		var wg sync.WaitGroup
-		for c := range clients {
-			wg.Go(func() { work(uint64(c)+uint64(n), n) })
-		}
-		wg.Wait()
-		if err := failed.Load(); err != nil {
-			b.Fatal(*err)
-		}
+	batch() // warm-up
+	for b.Loop() {
+		batch()
 	}
-	b.StopTimer()
-	run(int64(20 * clients)) // warm-up
-	b.StartTimer()
-	run(int64(b.N))
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tps")
+	b.ReportMetric(float64(b.N*clients*batchPerClient)/b.Elapsed().Seconds(), "tps")
 }

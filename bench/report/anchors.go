@@ -68,8 +68,9 @@ func (x *run) setupAnchors(ctx context.Context) error {
 
 func (x *run) copyFile() string { return filepath.Join(x.tmp, "models.copy") }
 
-// getByID runs, for each client count, pgbench -S and the Go get-by-id of
-// aquila and raw pgx, alternating which goes first.
+// getByID runs pgbench -S at every client count and the Go get-by-id of
+// aquila and raw pgx at every client count (one test binary run),
+// alternating which goes first.
 func (x *run) getByID(ctx context.Context, rep int) error {
 	pgbench, err := x.srv.tool("pgbench")
 	if err != nil {
@@ -79,14 +80,23 @@ func (x *run) getByID(ctx context.Context, rep int) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range x.plan.clients {
-		runPgbench := func() error {
+	runPgbench := func() error {
+		for _, c := range x.plan.clients {
 			var tps float64
-			// On a loaded machine 16 connections can take longer than -T to
-			// open, leaving no transaction in the time: run longer then.
+			// After the first repetition, run as many transactions as take
+			// about pgbenchGoal at the rate measured before (pgbench's -T
+			// counts whole seconds). On a loaded machine 16 connections can
+			// take longer than -T to open, leaving no transaction in the
+			// time: run longer then.
+			prev, n := x.res.median(pgbenchName(c), "tps")
 			for secs := x.plan.pgbenchSecs; ; secs *= 2 {
-				args := []string{"-n", "-S", "-M", "prepared", "-c", strconv.Itoa(c), "-j", strconv.Itoa(min(c, x.cores())),
-					"-T", strconv.Itoa(secs)}
+				args := []string{"-n", "-S", "-M", "prepared", "-c", strconv.Itoa(c), "-j", strconv.Itoa(min(c, x.cores()))}
+				if n > 0 && secs == x.plan.pgbenchSecs {
+					perClient := max(int(prev*x.plan.pgbenchGoal/float64(c)), 200)
+					args = append(args, "-t", strconv.Itoa(perClient))
+				} else {
+					args = append(args, "-T", strconv.Itoa(secs))
+				}
 				out, err := x.r.run(ctx, 5*time.Minute, x.root, env, pgbench, args...)
 				if err == nil {
 					tps, err = pgbenchTPS(out)
@@ -99,26 +109,27 @@ func (x *run) getByID(ctx context.Context, rep int) error {
 				}
 			}
 			x.record(rep, "anchors", fmt.Sprintf("Benchmark%s 1 %.1f ns/op %.1f tps\n", pgbenchName(c), 1e9/tps, tps))
-			return nil
 		}
-		runGo := func() error {
-			_, err := x.goBench(ctx, rep, "anchors", x.bin("bench.test"), filepath.Join(x.root, "bench"),
-				[]string{"AQUILA_BENCH_CLIENTS=" + strconv.Itoa(c)},
-				"-test.bench", "^BenchmarkGetByID$", "-test.benchtime", x.plan.getTime)
-			return err
-		}
-		first, second := runPgbench, runGo
-		if rep%2 == 1 {
-			first, second = runGo, runPgbench
-		}
-		if err := first(); err != nil {
-			return err
-		}
-		if err := second(); err != nil {
-			return err
-		}
+		return nil
 	}
-	return nil
+	runGo := func() error {
+		counts := make([]string, len(x.plan.clients))
+		for i, c := range x.plan.clients {
+			counts[i] = strconv.Itoa(c)
+		}
+		_, err := x.goBench(ctx, rep, "anchors", x.bin("bench.test"), filepath.Join(x.root, "bench"),
+			[]string{"AQUILA_BENCH_CLIENTS=" + strings.Join(counts, ",")},
+			"-test.bench", "^BenchmarkGetByID$", "-test.benchtime", x.plan.getTime)
+		return err
+	}
+	first, second := runPgbench, runGo
+	if rep%2 == 1 {
+		first, second = runGo, runPgbench
+	}
+	if err := first(); err != nil {
+		return err
+	}
+	return second()
 }
 
 func pgbenchName(clients int) string { return fmt.Sprintf("Pgbench/clients=%d", clients) }

@@ -40,8 +40,15 @@ func (r *runner) record(dir string, env []string, name string, args ...string) s
 	}
 	b.WriteString(shellQuote(r.relPath(name)))
 	for i, a := range args {
-		if i > 0 && (args[i-1] == "-c" || args[i-1] == "-j") && filepath.Base(name) == "pgbench" {
-			a = map[string]string{"-c": "<clients>", "-j": "<min(clients,cores)>"}[args[i-1]]
+		if i > 0 && filepath.Base(name) == "pgbench" {
+			switch args[i-1] {
+			case "-c":
+				a = "<clients>"
+			case "-j":
+				a = "<min(clients,cores)>"
+			case "-t":
+				a = "<n>"
+			}
 		}
 		b.WriteString(" " + shellQuote(r.relPath(a)))
 	}
@@ -65,6 +72,9 @@ func placeholderEnv(e string) string {
 		"AQUILA_BENCH_SEED_DSN", "PGHOST", "PGPORT", "PGPASSWORD", "PGSSLMODE":
 		return k + "=$" + k
 	case "AQUILA_BENCH_CLIENTS":
+		if strings.Contains(e, ",") {
+			return e
+		}
 		return k + "=<clients>"
 	case "AQUILA_BENCH_ROTATE":
 		return k + "=<repetition>"
@@ -83,6 +93,15 @@ func (r *runner) relPath(s string) string {
 // run runs name in dir with env added to the environment and returns its
 // standard output; standard error goes to the log. timeout bounds it.
 func (r *runner) run(ctx context.Context, timeout time.Duration, dir string, env []string, name string, args ...string) (string, error) {
+	return r.exec(ctx, timeout, dir, env, r.log, name, args...)
+}
+
+// quiet is run with standard error shown only in the error.
+func (r *runner) quiet(ctx context.Context, timeout time.Duration, dir string, env []string, name string, args ...string) (string, error) {
+	return r.exec(ctx, timeout, dir, env, io.Discard, name, args...)
+}
+
+func (r *runner) exec(ctx context.Context, timeout time.Duration, dir string, env []string, log io.Writer, name string, args ...string) (string, error) {
 	r.record(dir, env, name, args...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -92,7 +111,7 @@ func (r *runner) run(ctx context.Context, timeout time.Duration, dir string, env
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	var errb bytes.Buffer
-	cmd.Stderr = io.MultiWriter(&errb, r.log)
+	cmd.Stderr = io.MultiWriter(&errb, log)
 	if err := cmd.Run(); err != nil {
 		return out.String(), fmt.Errorf("%s %s: %w\n%s%s", filepath.Base(name), strings.Join(args, " "), err, tail(out.String(), 20), tail(errb.String(), 20))
 	}

@@ -106,12 +106,12 @@ func regressMain(ctx context.Context, args []string) error {
 	if err := os.WriteFile(newFile, []byte(newOut.String()), 0o644); err != nil {
 		return err
 	}
-	table, err := r.run(ctx, 5*time.Minute, root, nil, "go", "tool", "-modfile=tools/go.mod", "benchstat", oldFile, newFile)
+	table, err := r.quiet(ctx, 5*time.Minute, root, nil, "go", "tool", "-modfile=tools/go.mod", "benchstat", oldFile, newFile)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("microbenchmarks: %s (%s) vs the working tree; harness: %s\n\n%s\n", *rev, sha[:12], harness, table)
-	csvOut, err := r.run(ctx, 5*time.Minute, root, nil, "go", "tool", "-modfile=tools/go.mod", "benchstat", "-format", "csv", oldFile, newFile)
+	csvOut, err := r.quiet(ctx, 5*time.Minute, root, nil, "go", "tool", "-modfile=tools/go.mod", "benchstat", "-format", "csv", oldFile, newFile)
 	if err != nil {
 		return err
 	}

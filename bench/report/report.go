@@ -477,8 +477,10 @@ func (rp *report) methodSection() {
 	rp.p("")
 	rp.p("- Benchmarks run with `go test -bench` only; tests never assert a timing. Each operation warms up untimed " +
 		"(connection opened, statements prepared) before `b.Loop` measures it.")
-	rp.p("- Benchtimes this run: seed %s, peers %s, get-by-id %s per client count, pgbench -T %d, COPY %s, start-up %s, "+
-		"per repetition.", rp.plan.microTime, rp.plan.dbTime, rp.plan.getTime, rp.plan.pgbenchSecs, rp.plan.copyIters, rp.plan.startIters)
+	rp.p("- Benchtimes this run: seed %s, peers %s, get-by-id %s per client count; pgbench -T %d in the first repetition, "+
+		"then -t <n> per client for about %.1f s at the rate measured before (pgbench reports its tps without connection "+
+		"time); COPY %s, start-up %s, per repetition.", rp.plan.microTime, rp.plan.dbTime, rp.plan.getTime,
+		rp.plan.pgbenchSecs, rp.plan.pgbenchGoal, rp.plan.copyIters, rp.plan.startIters)
 	var ph []string
 	for _, k := range []string{"build test binaries", "pgbench -i, COPY table", "seed", "peers", "get-by-id", "COPY", "start-up", "CPU profile"} {
 		if d, ok := rp.phases[k]; ok {

@@ -14,11 +14,12 @@ import (
 
 // plan sizes a run: benchtimes, pgbench scale and durations, iterations.
 type plan struct {
-	microTime   string // seed microbenchmarks
-	dbTime      string // peers (database operations and DI)
-	getTime     string // get-by-id at each client count
-	pgbenchSecs int    // pgbench -T
-	scale       int    // pgbench -i -s
+	microTime   string  // seed microbenchmarks
+	dbTime      string  // peers (database operations and DI)
+	getTime     string  // get-by-id at each client count
+	pgbenchSecs int     // pgbench -T of the first repetition
+	pgbenchGoal float64 // seconds of the later ones (pgbench -t from the rate)
+	scale       int     // pgbench -i -s
 	clients     []int
 	psqlCopies  int    // psql \copy runs per repetition (their median counts)
 	copyIters   string // BulkCreate iterations per repetition
@@ -27,10 +28,10 @@ type plan struct {
 
 func newPlan(quick bool) plan {
 	if quick {
-		return plan{microTime: "30ms", dbTime: "50ms", getTime: "150ms", pgbenchSecs: 1,
+		return plan{microTime: "30ms", dbTime: "50ms", getTime: "150ms", pgbenchSecs: 1, pgbenchGoal: 0.4,
 			scale: 1, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 1, copyIters: "3x", startIters: "3x"}
 	}
-	return plan{microTime: "500ms", dbTime: "1s", getTime: "2s", pgbenchSecs: 3,
+	return plan{microTime: "500ms", dbTime: "1s", getTime: "2s", pgbenchSecs: 3, pgbenchGoal: 3,
 		scale: 10, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 5, copyIters: "20x", startIters: "20x"}
 }
 
