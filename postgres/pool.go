@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -117,10 +118,11 @@ func warm(ctx context.Context, pool *pgxpool.Pool, n int) error {
 
 // prepareAll prepares each statement under its own text as name, which is
 // where pgx looks first when the same text is queried. It then runs every
-// read-only statement (SELECT) once with NULL arguments, in one pipelined
-// batch inside a read-only transaction: a new backend's first execution of a
-// statement loads catalog caches and plans it, which costs milliseconds that
-// would otherwise land on the first request.
+// read-only statement (SELECT) once with zero-valued arguments, in one
+// pipelined batch inside a read-only transaction: a new backend's first
+// execution of a statement loads catalog caches, plans it and initialises
+// its index scans, which costs milliseconds that would otherwise land on the
+// first request.
 func prepareAll(ctx context.Context, conn *pgx.Conn, stmts []string) error {
 	var b pgx.Batch
 	for _, sql := range stmts {
@@ -129,7 +131,7 @@ func prepareAll(ctx context.Context, conn *pgx.Conn, stmts []string) error {
 			return fmt.Errorf("prepare %q: %w", firstLine(sql), err)
 		}
 		if isSelect(sql) {
-			b.Queue(sql, make([]any, len(sd.ParamOIDs))...)
+			b.Queue(sql, warmArgs(sd.ParamOIDs)...)
 		}
 	}
 	if b.Len() == 0 {
@@ -144,6 +146,32 @@ func prepareAll(ctx context.Context, conn *pgx.Conn, stmts []string) error {
 		return fmt.Errorf("warm statements: %w", err)
 	}
 	return tx.Rollback(ctx)
+}
+
+// warmArgs returns a zero value for each parameter type that pgx encodes
+// without help (so the executor runs the real index scans, finding no
+// rows), and NULL for the others.
+func warmArgs(oids []uint32) []any {
+	args := make([]any, len(oids))
+	for i, oid := range oids {
+		switch oid {
+		case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID:
+			args[i] = int64(0)
+		case pgtype.Float4OID, pgtype.Float8OID:
+			args[i] = float64(0)
+		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID:
+			args[i] = ""
+		case pgtype.BoolOID:
+			args[i] = false
+		case pgtype.DateOID, pgtype.TimestampOID, pgtype.TimestamptzOID:
+			args[i] = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+		case pgtype.Int8ArrayOID, pgtype.Int4ArrayOID:
+			args[i] = []int64{}
+		case pgtype.TextArrayOID:
+			args[i] = []string{}
+		}
+	}
+	return args
 }
 
 // isSelect reports whether sql, after leading comment lines, is a SELECT.
