@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aquila-go/aquila/internal/app"
+	"github.com/aquila-go/aquila/postgres/pgcluster"
 )
 
 // api is a small client for the catalog API under test.
@@ -84,6 +85,10 @@ func bookBody(author int64, isbn, title string) string {
 func TestAPIEveryEndpoint(t *testing.T) {
 	dsn := pg.URL(t, nil)
 	base, _ := startServe(t, dsn)
+	apiEveryEndpoint(t, base)
+}
+
+func apiEveryEndpoint(t *testing.T, base string) {
 	c := api{t, base}
 
 	// Authors.
@@ -205,6 +210,12 @@ func urlQuery(s string) string {
 func TestAPIErrorMapping(t *testing.T) {
 	dsn := pg.URL(t, nil)
 	base, _ := startServe(t, dsn)
+	apiErrorMapping(t, base, dsn)
+}
+
+// apiErrorMapping checks every error mapping; dsn is a direct connection
+// to the service's database.
+func apiErrorMapping(t *testing.T, base, dsn string) {
 	c := api{t, base}
 	author := c.want("POST", "/authors", `{"name":"Err"}`, 201, "", "")
 	book := c.want("POST", "/books", bookBody(id(author), "9780000000021", "E"), 201, "", "")
@@ -268,6 +279,12 @@ func TestAPITimeoutIs504(t *testing.T) {
 func TestAPIBulk(t *testing.T) {
 	dsn := pg.URL(t, nil)
 	base, _ := startServe(t, dsn)
+	apiBulk(t, base, dsn)
+}
+
+// apiBulk checks POST /books:bulk; dsn is a direct connection to the
+// service's database.
+func apiBulk(t *testing.T, base, dsn string) {
 	c := api{t, base}
 	author := id(c.want("POST", "/authors", `{"name":"Bulk"}`, 201, "", ""))
 	rec := func(i int) string { return bookBody(author, fmt.Sprintf("97810000%05d", i), fmt.Sprintf("Bulk %d", i)) }
@@ -321,5 +338,40 @@ func TestAPIBulk(t *testing.T) {
 	}
 	if n := count(); n != 1002 {
 		t.Fatalf("%d books after failed bulks, want 1002 (something was written)", n)
+	}
+}
+
+// TestAPIThroughPgBouncer runs the API suites with the service behind a
+// real PgBouncer in transaction pooling mode (exec mode "exec", no named
+// prepared statements), migrating on a direct connection.
+func TestAPIThroughPgBouncer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PostgreSQL and PgBouncer")
+	}
+	cl := pgcluster.MustStart(t, pgcluster.Config{PgBouncer: true})
+	admin, err := pgx.Connect(context.Background(), cl.Primary().DSN("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	for _, suite := range []struct {
+		name string
+		run  func(t *testing.T, base, direct string)
+	}{
+		{"every_endpoint", func(t *testing.T, base, _ string) { apiEveryEndpoint(t, base) }},
+		{"error_mapping", apiErrorMapping},
+		{"bulk", apiBulk},
+	} {
+		t.Run(suite.name, func(t *testing.T) {
+			if _, err := admin.Exec(context.Background(), `CREATE DATABASE `+pgx.Identifier{suite.name}.Sanitize()); err != nil {
+				t.Fatal(err)
+			}
+			direct := cl.Primary().DSN(suite.name)
+			base, _ := startServe(t, cl.Bouncer().DSN(suite.name), func(c *app.Config) {
+				c.ExecMode = "exec"
+				c.MigrateURL = direct
+			})
+			suite.run(t, base, direct)
+		})
 	}
 }
