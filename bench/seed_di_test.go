@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"github.com/aquila-go/aquila/bench/internal/wirereq"
@@ -24,7 +25,7 @@ import (
 //	SeedDIProvider/deps=0  a provider with no dependencies, cold (0.92 µs):
 //	                       app.NewLifecycle
 //	SeedDIProvider/deps=1  a provider with one dependency (1.83 µs):
-//	                       app.ProvideQueries
+//	                       app.ProvideSession
 //	SeedDIRequest/services=1  full request lifecycle, 1 request-scoped
 //	                       service (0.54 µs): wirereq.AuthorScope
 //	SeedDIRequest/services=3  ... 3 services (1.21 µs): wirereq.Request, the
@@ -53,8 +54,13 @@ func seedDeps(b *testing.B, h slog.Handler) *app.Deps {
 		b.Fatal(err)
 	}
 	// As the app injector builds them. The router's primary pool is opened
-	// on a test database, but nothing is queried: only sessions are made.
-	r, err := postgres.NewRouter(context.Background(), postgres.RouterConfig{Primary: postgres.Config{DSN: pg.URL(b, nil)}})
+	// on a test database ($AQUILA_BENCH_SEED_DSN when bench/report sets it,
+	// else a new one), but nothing is queried: only sessions are made.
+	dsn := os.Getenv(SeedDSNEnv)
+	if dsn == "" {
+		dsn = pg.URL(b, nil)
+	}
+	r, err := postgres.NewRouter(context.Background(), postgres.RouterConfig{Primary: postgres.Config{DSN: dsn}})
 	if err != nil {
 		b.Fatal(err)
 	}

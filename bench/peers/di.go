@@ -40,10 +40,11 @@ import (
 // adapter written by hand would be typed; reflect.Call costs well under a
 // microsecond per provider, against do's hundreds).
 
-// NewDeps returns the app singletons the request scope depends on: a logger
-// whose handler discards (so that the logger's own formatting does not
-// count as DI), the catalog metadata, the read cache and no pool (nothing
-// is queried), built by the app's own providers.
+// NewDeps returns the app singletons the request scope depends on, built by
+// the app's own providers: a logger whose handler discards (so that the
+// logger's own formatting does not count as DI), the catalog metadata, the
+// read cache and no database router (nothing is queried; a session only
+// records which router it belongs to).
 func NewDeps() (*app.Deps, error) {
 	cat, err := catalog.New()
 	if err != nil {
