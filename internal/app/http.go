@@ -298,6 +298,33 @@ type page[T any] struct {
 	Next  *string `json:"next"`
 }
 
+// pageOf converts a page of rows to their JSON shape. A full page (limit
+// rows) gets next, the cursor of its last row; a short page is the last.
+func pageOf[R, J any](rows []R, limit int32, toJSON func(R) J, cursor func(R) string) page[J] {
+	p := page[J]{Items: make([]J, len(rows))}
+	for i, r := range rows {
+		p.Items[i] = toJSON(r)
+	}
+	if limit > 0 && len(rows) == int(limit) {
+		next := cursor(rows[len(rows)-1])
+		p.Next = &next
+	}
+	return p
+}
+
+// listParams checks a keyset list's query string (only after and limit)
+// and parses both, after as an id.
+func listParams(r *http.Request) (after int64, limit int32, err error) {
+	if err := checkParams(r, "after", "limit"); err != nil {
+		return 0, 0, err
+	}
+	if after, err = idCursor(r); err != nil {
+		return 0, 0, err
+	}
+	limit, err = limitParam(r)
+	return after, limit, err
+}
+
 // limitParam parses ?limit= (default 50, 1..500).
 func limitParam(r *http.Request) (int32, error) {
 	s := r.URL.Query().Get("limit")

@@ -89,14 +89,7 @@ func idCursor(r *http.Request) (int64, error) {
 }
 
 func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req *Request) error {
-	if err := checkParams(r, "after", "limit"); err != nil {
-		return err
-	}
-	after, err := idCursor(r)
-	if err != nil {
-		return err
-	}
-	limit, err := limitParam(r)
+	after, limit, err := listParams(r)
 	if err != nil {
 		return err
 	}
@@ -104,30 +97,15 @@ func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req *Reque
 	if err != nil {
 		return err
 	}
-	p := page[authorJSON]{Items: make([]authorJSON, len(as))}
-	for i, a := range as {
-		p.Items[i] = toAuthorJSON(a)
-	}
-	if len(as) == int(limit) {
-		next := strconv.FormatInt(as[len(as)-1].ID, 10)
-		p.Next = &next
-	}
-	return writeJSON(w, req, http.StatusOK, p)
+	return writeJSON(w, req, http.StatusOK, pageOf(as, limit, toAuthorJSON, func(a db.Author) string { return itoa(a.ID) }))
 }
 
 func (h *Handler) authorBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
-	if err := checkParams(r, "after", "limit"); err != nil {
-		return err
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	after, err := idCursor(r)
-	if err != nil {
-		return err
-	}
-	limit, err := limitParam(r)
+	after, limit, err := listParams(r)
 	if err != nil {
 		return err
 	}
@@ -135,13 +113,5 @@ func (h *Handler) authorBooks(w http.ResponseWriter, r *http.Request, req *Reque
 	if err != nil {
 		return err
 	}
-	p := page[bookJSON]{Items: make([]bookJSON, len(bs))}
-	for i, b := range bs {
-		p.Items[i] = toBookJSON(b)
-	}
-	if len(bs) == int(limit) {
-		next := strconv.FormatInt(bs[len(bs)-1].ID, 10)
-		p.Next = &next
-	}
-	return writeJSON(w, req, http.StatusOK, p)
+	return writeJSON(w, req, http.StatusOK, pageOf(bs, limit, toBookJSON, func(b db.Book) string { return itoa(b.ID) }))
 }

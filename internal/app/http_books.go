@@ -163,10 +163,7 @@ func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req *Request
 	if err != nil {
 		return err
 	}
-	p := page[bookJSON]{Items: make([]bookJSON, len(pg.Items))}
-	for i, b := range pg.Items {
-		p.Items[i] = toBookJSON(b)
-	}
+	p := pageOf(pg.Items, 0, toBookJSON, nil)
 	if pg.Next != "" {
 		p.Next = &pg.Next
 	}

@@ -40,15 +40,7 @@ func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request)
 	if err != nil {
 		return err
 	}
-	p := page[tagJSON]{Items: make([]tagJSON, len(ts))}
-	for i, t := range ts {
-		p.Items[i] = toTagJSON(t)
-	}
-	if len(ts) == int(limit) {
-		next := ts[len(ts)-1].Name
-		p.Next = &next
-	}
-	return writeJSON(w, req, http.StatusOK, p)
+	return writeJSON(w, req, http.StatusOK, pageOf(ts, limit, toTagJSON, func(t db.Tag) string { return t.Name }))
 }
 
 func (h *Handler) bookTags(w http.ResponseWriter, r *http.Request, req *Request) error {
@@ -60,19 +52,20 @@ func (h *Handler) bookTags(w http.ResponseWriter, r *http.Request, req *Request)
 	if err != nil {
 		return err
 	}
-	p := page[tagJSON]{Items: make([]tagJSON, len(ts))}
-	for i, t := range ts {
-		p.Items[i] = toTagJSON(t)
+	return writeJSON(w, req, http.StatusOK, pageOf(ts, 0, toTagJSON, nil))
+}
+
+// bookTagIDs parses the {id} and {tag_id} path values.
+func bookTagIDs(r *http.Request) (bookID, tagID int64, err error) {
+	if bookID, err = pathID(r, "id"); err != nil {
+		return 0, 0, err
 	}
-	return writeJSON(w, req, http.StatusOK, p)
+	tagID, err = pathID(r, "tag_id")
+	return bookID, tagID, err
 }
 
 func (h *Handler) attachTag(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	tagID, err := pathID(r, "tag_id")
+	id, tagID, err := bookTagIDs(r)
 	if err != nil {
 		return err
 	}
@@ -84,11 +77,7 @@ func (h *Handler) attachTag(w http.ResponseWriter, r *http.Request, req *Request
 }
 
 func (h *Handler) detachTag(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	tagID, err := pathID(r, "tag_id")
+	id, tagID, err := bookTagIDs(r)
 	if err != nil {
 		return err
 	}
