@@ -1,11 +1,9 @@
 package pgcluster
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -18,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aquila-go/aquila/postgres/internal/proc"
 )
 
 const (
@@ -33,7 +33,7 @@ type Bouncer struct {
 	dir     string
 	logPath string
 	port    int
-	proc    *process
+	proc    *proc.Process
 
 	mu      sync.Mutex
 	stopped bool
@@ -80,7 +80,7 @@ ignore_startup_parameters = extra_float_digits
 
 // startBouncer writes the configuration into dir and starts pgbouncer as
 // cred, retrying with another port when the one picked was taken.
-func startBouncer(ctx context.Context, bin, dir string, primaryPort int, cred *credential, timeout time.Duration) (*Bouncer, error) {
+func startBouncer(ctx context.Context, bin, dir string, primaryPort int, cred *proc.Credential, timeout time.Duration) (*Bouncer, error) {
 	if err := os.MkdirAll(dir, 0o711); err != nil {
 		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
@@ -94,7 +94,7 @@ func startBouncer(ctx context.Context, bin, dir string, primaryPort int, cred *c
 	}
 	b := &Bouncer{dir: dir, logPath: filepath.Join(dir, "pgbouncer.log")}
 	for attempt := 0; ; attempt++ {
-		port, err := freePort()
+		port, err := proc.FreePort()
 		if err != nil {
 			return nil, fmt.Errorf("pgcluster: pick port: %w", err)
 		}
@@ -109,22 +109,16 @@ func startBouncer(ctx context.Context, bin, dir string, primaryPort int, cred *c
 }
 
 // run starts pgbouncer on port and waits until it answers.
-func (b *Bouncer) run(ctx context.Context, bin string, port, primaryPort int, cred *credential, timeout time.Duration) error {
+func (b *Bouncer) run(ctx context.Context, bin string, port, primaryPort int, cred *proc.Credential, timeout time.Duration) error {
 	b.port = port
 	ini := filepath.Join(b.dir, "pgbouncer.ini")
 	if err := writeOwned(ini, []byte(bouncerConfig(b.dir, port, primaryPort)), cred); err != nil {
 		return err
 	}
-	log, err := os.OpenFile(b.logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	log, offset, err := proc.OpenLog(b.logPath)
 	if err != nil {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
-	fi, err := log.Stat()
-	if err != nil {
-		log.Close()
-		return fmt.Errorf("pgcluster: %w", err)
-	}
-	offset := fi.Size()
 	cmd := exec.Command(bin, ini)
 	cmd.Dir = b.dir
 	cmd.Stdout, cmd.Stderr = log, log
@@ -135,7 +129,7 @@ func (b *Bouncer) run(ctx context.Context, bin string, port, primaryPort int, cr
 	}
 	b.proc = p
 	if err := b.waitReady(ctx, timeout, offset); err != nil {
-		return errors.Join(err, p.stop(syscall.SIGTERM, bouncerStopTimeout))
+		return errors.Join(err, stop(p, syscall.SIGTERM, bouncerStopTimeout))
 	}
 	return nil
 }
@@ -152,10 +146,10 @@ func (b *Bouncer) waitReady(ctx context.Context, timeout time.Duration, logOffse
 			return nil
 		}
 		select {
-		case <-b.proc.done:
-			return fmt.Errorf("pgcluster: pgbouncer exited during startup: %v%s", b.proc.err, logTail(b.logPath, logOffset))
+		case <-b.proc.Done():
+			return fmt.Errorf("pgcluster: pgbouncer exited during startup: %v%s", b.proc.Err(), proc.LogTail(b.logPath, logOffset, logTailLines))
 		case <-ctx.Done():
-			return fmt.Errorf("pgcluster: pgbouncer not ready: %w%s", lastErr, logTail(b.logPath, logOffset))
+			return fmt.Errorf("pgcluster: pgbouncer not ready: %w%s", lastErr, proc.LogTail(b.logPath, logOffset, logTailLines))
 		case <-tick.C:
 		}
 	}
@@ -204,46 +198,17 @@ func (b *Bouncer) Stop() error {
 		return nil
 	}
 	b.stopped = true
-	return b.proc.stop(syscall.SIGTERM, bouncerStopTimeout)
+	return stop(b.proc, syscall.SIGTERM, bouncerStopTimeout)
 }
 
 // writeOwned writes data to path, readable by its owner only, owned by
 // cred.
-func writeOwned(path string, data []byte, cred *credential) error {
+func writeOwned(path string, data []byte, cred *proc.Credential) error {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
-	if err := cred.chown(path); err != nil {
+	if err := cred.Chown(path); err != nil {
 		return fmt.Errorf("pgcluster: chown %s: %w", path, err)
 	}
 	return nil
-}
-
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	return port, l.Close()
-}
-
-// logTail returns what was written to path since offset (at most 20 lines),
-// formatted to follow an error message.
-func logTail(path string, offset int64) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.NewSectionReader(f, offset, 1<<20))
-	if err != nil || len(bytes.TrimSpace(data)) == 0 {
-		return ""
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > 20 {
-		lines = lines[len(lines)-20:]
-	}
-	return "\n" + path + ":\n\t" + strings.Join(lines, "\n\t")
 }

@@ -1,91 +1,56 @@
 package pgcluster
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/aquila-go/aquila/postgres/internal/proc"
 )
 
-// process is a started child and the result of waiting for it; err is
-// written before done is closed.
-type process struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error
-}
-
-// exited reports whether the process has exited.
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// stop sends sig, waits up to timeout and then kills the process.
-func (p *process) stop(sig os.Signal, timeout time.Duration) error {
-	if p.exited() {
-		return nil
-	}
-	_ = p.cmd.Process.Signal(sig)
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	select {
-	case <-p.done:
-		return nil
-	case <-t.C:
-	}
-	_ = p.cmd.Process.Kill()
-	<-p.done
-	return fmt.Errorf("pgcluster: %s ignored %v, killed pid %d", p.cmd.Path, sig, p.cmd.Process.Pid)
-}
-
-// credential is the unprivileged identity that runs children when the
-// process is root.
-type credential struct {
-	name     string
-	uid, gid int
-}
+// logTailLines is how many lines of a child's log an error message quotes.
+const logTailLines = 20
 
 // lookupCredential returns nil when the process is not root (children run as
 // the current user), otherwise the identity of name.
-func lookupCredential(name string) (*credential, error) {
+func lookupCredential(name string) (*proc.Credential, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
 	}
-	u, err := user.Lookup(name)
+	cred, err := proc.LookupCredential(name)
 	if err != nil {
+		var numErr *strconv.NumError
+		if errors.As(err, &numErr) { // a uid or gid that is not a number
+			return nil, fmt.Errorf("pgcluster: %w", err)
+		}
 		return nil, fmt.Errorf("pgcluster: running as root needs an unprivileged user: %w", err)
 	}
-	uid, err := strconv.Atoi(u.Uid)
-	if err != nil {
-		return nil, fmt.Errorf("pgcluster: user %q: uid %q: %w", name, u.Uid, err)
-	}
-	gid, err := strconv.Atoi(u.Gid)
-	if err != nil {
-		return nil, fmt.Errorf("pgcluster: user %q: gid %q: %w", name, u.Gid, err)
-	}
-	return &credential{name: name, uid: uid, gid: gid}, nil
+	// pgcluster's children run with the user's primary group only.
+	cred.Groups = nil
+	return cred, nil
 }
 
-// chown gives path to c; a nil c leaves it alone.
-func (c *credential) chown(path string) error {
-	if c == nil {
-		return nil
+// start starts cmd as cred (nil: the current user) in its own process group
+// with a parent-death signal (SIGTERM) on Linux, and waits for it in the
+// background.
+func start(cmd *exec.Cmd, cred *proc.Credential) (*proc.Process, error) {
+	p, err := proc.Start(cmd, proc.Options{Credential: cred, DeathSignal: syscall.SIGTERM})
+	if errors.Is(err, proc.ErrSwitchUserUnsupported) {
+		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
-	return os.Lchown(path, c.uid, c.gid)
+	return p, err
 }
 
-// sysCredential converts c for SysProcAttr; nil stays nil.
-func (c *credential) sysCredential() *syscall.Credential {
-	if c == nil {
+// stop sends sig, waits up to timeout and then kills the process.
+func stop(p *proc.Process, sig os.Signal, timeout time.Duration) error {
+	if p.SignalAndWait(context.Background(), sig, timeout) {
 		return nil
 	}
-	return &syscall.Credential{Uid: uint32(c.uid), Gid: uint32(c.gid)}
+	p.Kill()
+	return fmt.Errorf("pgcluster: %s ignored %v, killed pid %d", p.Path(), sig, p.Pid())
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aquila-go/aquila/postgres/internal/proc"
 	"github.com/aquila-go/aquila/postgres/pglocal"
 )
 
@@ -76,7 +77,7 @@ func basebackup(ctx context.Context, primary *pglocal.Server, dataDir, slot, log
 		"--no-password")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("pgcluster: pg_basebackup: %w%s", err, logTail(logPath, 0))
+		return fmt.Errorf("pgcluster: pg_basebackup: %w%s", err, proc.LogTail(logPath, 0, logTailLines))
 	}
 	return nil
 }

@@ -1,11 +1,9 @@
 package pglocal
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -20,6 +18,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aquila-go/aquila/postgres/internal/proc"
 )
 
 const (
@@ -47,18 +47,10 @@ type Server struct {
 	port    int
 	socket  bool // whether the server listens on a Unix socket in runDir
 	logger  *slog.Logger
-	proc    *process
+	proc    *proc.Process
 
 	mu      sync.Mutex
 	stopped bool
-}
-
-// process is a started child and the result of waiting for it; err is
-// written before done is closed.
-type process struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error
 }
 
 // Start initialises cfg.Dir on first use and starts a server on it, returning
@@ -81,12 +73,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("%w in Config.BinDir %q: %s", ErrNoBinaries, binDir, installHint)
 	}
 
-	var cred *credential
+	var cred *proc.Credential
 	if os.Geteuid() == 0 {
-		if !switchUserSupported {
+		if !proc.SwitchUserSupported {
 			return nil, errors.New("pglocal: PostgreSQL refuses to run as root and switching users is only supported on Linux: run as a normal user")
 		}
-		if cred, err = lookupCredential(cfg.OSUser); err != nil {
+		if cred, err = proc.LookupCredential(cfg.OSUser); err != nil {
 			return nil, fmt.Errorf("pglocal: running as root needs an unprivileged user to run the server: %w", err)
 		}
 	}
@@ -109,7 +101,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	for attempt := 0; ; attempt++ {
 		port := cfg.Port
 		if port == 0 {
-			if port, err = freePort(); err != nil {
+			if port, err = proc.FreePort(); err != nil {
 				return nil, fmt.Errorf("pglocal: pick port: %w", err)
 			}
 		}
@@ -126,19 +118,19 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 
 // prepareDirs creates Dir, data/ and run/ and, as root, hands data/ and run/
 // to cred after checking that cred can reach them.
-func (s *Server) prepareDirs(dir string, cred *credential) error {
+func (s *Server) prepareDirs(dir string, cred *proc.Credential) error {
 	if cred == nil {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("pglocal: %w", err)
 		}
 	} else {
-		if err := cred.checkParents(dir); err != nil {
+		if err := checkParents(cred, dir); err != nil {
 			return err
 		}
 		if err := os.MkdirAll(dir, 0o711); err != nil {
 			return fmt.Errorf("pglocal: %w", err)
 		}
-		if err := cred.makeTraversable(dir); err != nil {
+		if err := cred.MakeTraversable(dir); err != nil {
 			return fmt.Errorf("pglocal: %w", err)
 		}
 	}
@@ -147,8 +139,8 @@ func (s *Server) prepareDirs(dir string, cred *credential) error {
 			return fmt.Errorf("pglocal: %w", err)
 		}
 		if cred != nil {
-			if err := cred.chownTree(d); err != nil {
-				return fmt.Errorf("pglocal: chown %s to %s: %w", d, cred.name, err)
+			if err := cred.ChownTree(d); err != nil {
+				return fmt.Errorf("pglocal: chown %s to %s: %w", d, cred.Name, err)
 			}
 		}
 	}
@@ -156,7 +148,7 @@ func (s *Server) prepareDirs(dir string, cred *credential) error {
 }
 
 // initdb initialises the data directory unless it holds a cluster already.
-func (s *Server) initdb(ctx context.Context, cred *credential) error {
+func (s *Server) initdb(ctx context.Context, cred *proc.Credential) error {
 	if _, err := os.Stat(filepath.Join(s.dataDir, "PG_VERSION")); err == nil {
 		return nil
 	}
@@ -169,27 +161,25 @@ func (s *Server) initdb(ctx context.Context, cred *credential) error {
 		"-D", s.dataDir, "-U", superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
 	cmd.Dir = filepath.Dir(s.dataDir)
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = sysProcAttr(cred)
-	p, err := start(cmd)
+	p, err := proc.Start(cmd, procOptions(cred))
 	log.Close()
 	if err != nil {
 		return fmt.Errorf("pglocal: initdb: %w", err)
 	}
 	select {
-	case <-p.done:
+	case <-p.Done():
 	case <-ctx.Done():
-		_ = cmd.Process.Kill()
-		<-p.done
+		p.Kill()
 		return fmt.Errorf("pglocal: initdb: %w", ctx.Err())
 	}
-	if p.err != nil {
-		return fmt.Errorf("pglocal: initdb: %w%s", p.err, s.logTail(offset))
+	if err := p.Err(); err != nil {
+		return fmt.Errorf("pglocal: initdb: %w%s", err, s.logTail(offset))
 	}
 	return nil
 }
 
 // run starts postgres on port and waits until it accepts connections.
-func (s *Server) run(ctx context.Context, cfg Config, cred *credential, port int) error {
+func (s *Server) run(ctx context.Context, cfg Config, cred *proc.Credential, port int) error {
 	s.port = port
 	socketDir := s.runDir
 	s.socket = len(filepath.Join(s.runDir, ".s.PGSQL."+strconv.Itoa(port))) <= maxSocketPath
@@ -211,22 +201,21 @@ func (s *Server) run(ctx context.Context, cfg Config, cred *credential, port int
 	cmd := exec.Command(filepath.Join(s.binDir, "postgres"), args...)
 	cmd.Dir = filepath.Dir(s.dataDir)
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = sysProcAttr(cred)
-	p, err := start(cmd)
+	p, err := proc.Start(cmd, procOptions(cred))
 	log.Close()
 	if err != nil {
 		return fmt.Errorf("pglocal: start postgres: %w", err)
 	}
 	s.proc = p
-	s.logger.Debug("pglocal: postgres started", "pid", cmd.Process.Pid, "port", port)
+	s.logger.Debug("pglocal: postgres started", "pid", p.Pid(), "port", port)
 
 	if err := s.waitReady(ctx, cfg.StartTimeout, offset); err != nil {
-		if stopErr := p.shutdown(context.Background(), s.logger); stopErr != nil {
+		if stopErr := shutdown(context.Background(), p, s.logger); stopErr != nil {
 			err = errors.Join(err, stopErr)
 		}
 		return err
 	}
-	s.logger.Info("pglocal: ready", "port", port, "data", s.dataDir, "pid", cmd.Process.Pid)
+	s.logger.Info("pglocal: ready", "port", port, "data", s.dataDir, "pid", p.Pid())
 	return nil
 }
 
@@ -245,12 +234,12 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration, logOffset
 		}
 		lastErr = err
 		select {
-		case <-s.proc.done:
+		case <-s.proc.Done():
 			tail := s.logTail(logOffset)
 			if strings.Contains(tail, "could not bind") || strings.Contains(tail, "Address already in use") {
 				return fmt.Errorf("pglocal: postgres on port %d: %w%s", s.port, errPortInUse, tail)
 			}
-			return fmt.Errorf("pglocal: postgres exited during startup: %v%s", s.proc.err, tail)
+			return fmt.Errorf("pglocal: postgres exited during startup: %v%s", s.proc.Err(), tail)
 		case <-ctx.Done():
 			return fmt.Errorf("pglocal: wait for postgres: %w", ctx.Err())
 		case <-deadline.C:
@@ -297,35 +286,17 @@ func sameDir(a, b string) bool {
 // openLog opens postgres.log for appending and returns its current size, where
 // this run's output starts.
 func (s *Server) openLog() (*os.File, int64, error) {
-	f, err := os.OpenFile(s.logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	f, offset, err := proc.OpenLog(s.logPath)
 	if err != nil {
 		return nil, 0, fmt.Errorf("pglocal: %w", err)
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, fmt.Errorf("pglocal: %w", err)
-	}
-	return f, fi.Size(), nil
+	return f, offset, nil
 }
 
 // logTail returns the last lines written to postgres.log since offset,
 // formatted to follow an error message.
 func (s *Server) logTail(offset int64) string {
-	f, err := os.Open(s.logPath)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.NewSectionReader(f, offset, 1<<20))
-	if err != nil || len(bytes.TrimSpace(data)) == 0 {
-		return ""
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > logTailLines {
-		lines = lines[len(lines)-logTailLines:]
-	}
-	return "\n" + s.logPath + ":\n\t" + strings.Join(lines, "\n\t")
+	return proc.LogTail(s.logPath, offset, logTailLines)
 }
 
 // DSN returns a URL connecting to database over TCP on 127.0.0.1 as the
@@ -384,59 +355,22 @@ func (s *Server) Stop(ctx context.Context) error {
 		return nil
 	}
 	s.stopped = true
-	return s.proc.shutdown(ctx, s.logger)
+	return shutdown(ctx, s.proc, s.logger)
 }
 
-// shutdown stops the process and waits for it to exit.
-func (p *process) shutdown(ctx context.Context, logger *slog.Logger) error {
-	if p.exited() {
+// shutdown stops the server p and waits for it to exit: fast shutdown until
+// ctx is done or stopFastTimeout passes, then immediate shutdown, then
+// SIGKILL.
+func shutdown(ctx context.Context, p *proc.Process, logger *slog.Logger) error {
+	if p.SignalAndWait(ctx, os.Interrupt, stopFastTimeout) {
 		return nil
 	}
-	_ = p.cmd.Process.Signal(os.Interrupt)
-	if p.wait(ctx, stopFastTimeout) {
+	logger.Warn("pglocal: fast shutdown timed out, sending SIGQUIT", "pid", p.Pid())
+	if p.SignalAndWait(context.Background(), syscall.SIGQUIT, stopQuitTimeout) {
 		return nil
 	}
-	logger.Warn("pglocal: fast shutdown timed out, sending SIGQUIT", "pid", p.cmd.Process.Pid)
-	_ = p.cmd.Process.Signal(syscall.SIGQUIT)
-	if p.wait(context.Background(), stopQuitTimeout) {
-		return nil
-	}
-	_ = p.cmd.Process.Kill()
-	<-p.done
-	return fmt.Errorf("pglocal: stop: postgres ignored SIGINT and SIGQUIT, killed pid %d", p.cmd.Process.Pid)
-}
-
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// wait reports whether the process exits before ctx is done or timeout
-// elapses.
-func (p *process) wait(ctx context.Context, timeout time.Duration) bool {
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	select {
-	case <-p.done:
-		return true
-	case <-ctx.Done():
-	case <-t.C:
-	}
-	return p.exited()
-}
-
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	return port, l.Close()
+	p.Kill()
+	return fmt.Errorf("pglocal: stop: postgres ignored SIGINT and SIGQUIT, killed pid %d", p.Pid())
 }
 
 // quoteDirList quotes dir for a directory-list setting such as
