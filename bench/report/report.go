@@ -374,6 +374,12 @@ func (rp *report) anchorsSection() {
 			"`BenchmarkGetByID/aquila` at %d clients (`go tool pprof -top`). Time in `syscall`/`runtime` is the socket and "+
 			"the scheduler; the server's own time is not in this profile.", g.aquilaBestClients)
 		rp.p("")
+		if share := profileShare(rp.profile); share != "" {
+			rp.p("The client was on a CPU for %s of the profiled wall time: the rest of each round trip it waits for the "+
+				"server and for the Go runtime to wake the goroutine when the reply arrives (netpoller, `runtime.futex`), "+
+				"a path pgbench's blocking C client does not have; raw pgx on a pool pays the same (aquila / pgx above).", share)
+			rp.p("")
+		}
 		rp.p("```")
 		rp.p("%s", strings.TrimRight(trimProfile(rp.profile), "\n"))
 		rp.p("```")
@@ -421,6 +427,24 @@ func (rp *report) anchorsSection() {
 		rp.p("| %s | %s | %s | %s |", v.label, fmtNs(f*1e3), fmtNs(s*1e3), fmtRatio(r))
 	}
 	rp.p("")
+}
+
+// profileShare reads the "(22.11%)" of pprof's "Total samples = 180ms
+// (22.11%)": CPU time over wall time.
+func profileShare(prof string) string {
+	_, rest, ok := strings.Cut(prof, "Total samples = ")
+	if !ok {
+		return ""
+	}
+	_, rest, ok = strings.Cut(rest, "(")
+	if !ok {
+		return ""
+	}
+	pct, _, ok := strings.Cut(rest, ")")
+	if !ok || !strings.HasSuffix(pct, "%") {
+		return ""
+	}
+	return strings.TrimSuffix(pct, "%") + " %"
 }
 
 // trimProfile keeps pprof's header and its table.

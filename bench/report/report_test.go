@@ -101,6 +101,15 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+func TestProfileShare(t *testing.T) {
+	if got := profileShare("Duration: 814.22ms, Total samples = 180ms (22.11%)\n"); got != "22.11 %" {
+		t.Errorf("profileShare = %q", got)
+	}
+	if got := profileShare("nothing"); got != "" {
+		t.Errorf("profileShare = %q", got)
+	}
+}
+
 func TestChartSVG(t *testing.T) {
 	svg := chart{title: "t", caption: "c", log: true, groups: []group{{title: "g", bars: []bar{
 		{label: "aquila", value: 1, aquila: true}, {label: "dig", value: 312}, {label: "x", value: math.NaN()},
