@@ -79,12 +79,14 @@ func BulkCreateSeq[T any](ctx context.Context, db DB, b *Binding[T], rows iter.S
 // the index of the chunk's first row in the input and last is true for the
 // final chunk.
 type feeder[T any] struct {
+	rows        int          // number of input rows, -1 when unknown (a stream)
 	prevalidate func() error // runs before anything is sent
 	feed        func(size int, send func(chunk []T, start int64, last bool) error) error
 }
 
 func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
 	return feeder[T]{
+		rows: len(rows),
 		prevalidate: func() error {
 			if b.validate == nil {
 				return nil
@@ -110,6 +112,7 @@ func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
 
 func seqFeeder[T any](b *Binding[T], rows iter.Seq2[T, error]) feeder[T] {
 	return feeder[T]{
+		rows: -1,
 		feed: func(size int, send func([]T, int64, bool) error) error {
 			buf := make([]T, 0, min(size, 4096))
 			var i, start int64
@@ -143,6 +146,18 @@ func seqFeeder[T any](b *Binding[T], rows iter.Seq2[T, error]) feeder[T] {
 			return err
 		},
 	}
+}
+
+// copyBufCap is the initial capacity of the COPY encoding buffer: a full
+// buffer for streams and large inputs, and for small slices an estimate
+// of their encoded size (it grows if the estimate is short), so that 100
+// rows do not allocate and zero 72 KiB.
+func copyBufCap(rows, cols int) int {
+	full := copyBufSize + 8<<10
+	if rows < 0 {
+		return full
+	}
+	return min(full, 64+rows*(2+cols*16))
 }
 
 // runBulk runs one bulk operation. Input that fits in one chunk, on a pool
@@ -199,7 +214,7 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 	var cr *copyReader[T]
 	var copySQL string
 	if b.fields != nil {
-		cr = &copyReader[T]{fields: b.fields, buf: make([]byte, 0, copyBufSize+8<<10)}
+		cr = &copyReader[T]{fields: b.fields, buf: make([]byte, 0, copyBufCap(src.rows, len(b.columns)))}
 		copySQL = "COPY " + target.Sanitize() + " " + quoteIdentList(b.columns) + " FROM STDIN BINARY"
 	}
 	var sent int64
