@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"text/tabwriter"
 	"time"
 
+	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/postgres/pglocal"
 	"github.com/aquila-go/aquila/schema"
@@ -92,7 +95,7 @@ func openDSN(ctx context.Context, db dbFlags) (string, func(), error) {
 	if db.url != "" {
 		return db.url, func() {}, nil
 	}
-	srv, err := pglocal.Start(ctx, pglocal.Config{Dir: db.dataDir})
+	srv, err := app.StartLocal(ctx, db.dataDir, newLogger(os.Stderr, slog.LevelWarn))
 	if err != nil {
 		if errors.Is(err, pglocal.ErrNoBinaries) {
 			return "", nil, err

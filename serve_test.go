@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -310,5 +312,36 @@ func TestServeWithoutBinariesFailsWithOneLine(t *testing.T) {
 	}
 	if last == "" || !strings.Contains(last, "apt-get install postgresql") || !strings.Contains(last, "DATABASE_URL") {
 		t.Fatalf("want one 'aquila:' line naming the fix, got:\n%s", stderr.String())
+	}
+}
+
+// TestServeDataDirUnderPrivateParent runs serve as root with its data dir
+// below a 0700 directory the postgres user cannot enter: it must fall back
+// to a directory of its own and start anyway.
+func TestServeDataDirUnderPrivateParent(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root runs the server as another user")
+	}
+	private, err := os.MkdirTemp("", "aquila-private-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(private) })
+	if err := os.Chmod(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := filepath.Join(private, ".aquila")
+	sum := sha256.Sum256([]byte(dataDir))
+	alt := filepath.Join(os.TempDir(), "aquila-data-"+hex.EncodeToString(sum[:6]))
+	t.Cleanup(func() { os.RemoveAll(alt) })
+
+	base, stop := startServe(t, "", func(c *app.Config) { c.DataDir = dataDir })
+	st, a := call(t, "POST", base+"/authors", "application/json", `{"name":"Private"}`)
+	if st != http.StatusCreated {
+		t.Fatalf("POST /authors: %d %v", st, a)
+	}
+	stop()
+	if _, err := os.Stat(filepath.Join(alt, "data", "PG_VERSION")); err != nil {
+		t.Fatalf("no cluster in the fallback dir %s: %v", alt, err)
 	}
 }

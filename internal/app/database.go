@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/postgres/pglocal"
 	"github.com/aquila-go/aquila/schema"
 )
 
@@ -29,18 +26,11 @@ func ProvideDSN(ctx context.Context, cfg Config, log *slog.Logger) (DSN, func(),
 		log.Info("using database", "dsn", postgres.Redact(cfg.DatabaseURL))
 		return DSN(cfg.DatabaseURL), func() {}, nil
 	}
-	dir, err := filepath.Abs(cfg.DataDir)
-	if err != nil {
-		return "", nil, fmt.Errorf("data dir: %w", err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", nil, fmt.Errorf("data dir: %w", err)
-	}
-	srv, err := pglocal.Start(ctx, pglocal.Config{Dir: dir, Logger: log})
+	srv, err := StartLocal(ctx, cfg.DataDir, log)
 	if err != nil {
 		return "", nil, err
 	}
-	log.Info("embedded database started", "dir", dir, "port", srv.Port())
+	log.Info("embedded database started", "dir", srv.DataDir(), "port", srv.Port())
 	stop := func() {
 		if err := srv.Stop(context.Background()); err != nil {
 			log.Error("stop embedded database", "err", err)
