@@ -8,7 +8,9 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,9 +20,10 @@ var errNoQuerier = errors.New("no Querier interface (is emit_interface on?)")
 
 // pkg is what render needs from the sqlc package.
 type pkg struct {
-	name    string
-	imports []string // import specs of the file declaring Querier, as written
-	methods []method // in Querier order
+	name       string
+	statements []string // names of every query constant, sorted
+	imports    []string // import specs of the file declaring Querier, as written
+	methods    []method // in Querier order
 }
 
 // method is one Querier method and its route.
@@ -70,6 +73,7 @@ func load(dir, skip string) (pkg, error) {
 	if querier == nil {
 		return pkg{}, fmt.Errorf("%s: %w", dir, errNoQuerier)
 	}
+	p.statements = slices.Sorted(maps.Keys(queries))
 	for _, field := range querier.Methods.List {
 		ft, ok := field.Type.(*ast.FuncType)
 		if !ok || len(field.Names) != 1 {

@@ -109,8 +109,15 @@ func TestRunWritesFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "out.go"), []byte("package store\nconst X = `-- name: X :one\nSELECT 1`\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(dir, "out.go"); err != nil {
+	if err := run(dir, "out.go", "stmts.go"); err != nil {
 		t.Fatal(err)
+	}
+	stmts, err := os.ReadFile(filepath.Join(dir, "stmts.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(stmts, []byte("func Statements() []string {")) || bytes.Contains(stmts, []byte("\t\tX,\n")) {
+		t.Errorf("statement list is wrong (must list the package's queries, not the stale output's):\n%s", stmts)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, "out.go"))
 	if err != nil {
