@@ -49,15 +49,17 @@ func render(p pkg) ([]byte, error) {
 // %d (writes, :copyfrom, batches, locking reads, and queries marked
 // %s) run on write, the primary. The choice was made by routegen
 // when the code was generated; each method's comment says which and why.
+//
+// The two Queries are held by value, so NewRouted is one allocation.
 type RoutedQueries struct {
-	read  *Queries
-	write *Queries
+	read  Queries
+	write Queries
 }
 
 // NewRouted returns queries that run reads on read and everything else on
 // write, e.g. a postgres.Session's Reader and Writer.
 func NewRouted(read, write DBTX) *RoutedQueries {
-	return &RoutedQueries{read: New(read), write: New(write)}
+	return &RoutedQueries{read: Queries{db: read}, write: Queries{db: write}}
 }
 
 // WithTx returns queries that run every method in tx: everything inside a
