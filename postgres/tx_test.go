@@ -186,7 +186,9 @@ func TestInTxRetriesDeadlock(t *testing.T) {
 	bothLocked.Add(2)
 	var attempts atomic.Int32
 	run := func(first, second int, firstTry *atomic.Bool) error {
-		return postgres.InTx(ctx, pool, postgres.TxOptions{RetryBase: time.Millisecond}, func(tx pgx.Tx) error {
+		// A retried victim can race the survivor for its first row and
+		// deadlock again under load, so allow more than one retry.
+		return postgres.InTx(ctx, pool, postgres.TxOptions{RetryBase: time.Millisecond, MaxAttempts: 10}, func(tx pgx.Tx) error {
 			attempts.Add(1)
 			upd := `UPDATE "tx_rows" SET "n" = "n" + 1 WHERE "class" = $1`
 			if _, err := tx.Exec(ctx, upd, first); err != nil {
@@ -211,8 +213,8 @@ func TestInTxRetriesDeadlock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := attempts.Load(); got != 3 {
-		t.Fatalf("attempts = %d, want 3 (one deadlock victim retried)", got)
+	if got := attempts.Load(); got < 3 {
+		t.Fatalf("attempts = %d, want at least 3 (a deadlock victim retried)", got)
 	}
 	var sum int64
 	if err := pool.QueryRow(ctx, `SELECT sum("n") FROM "tx_rows"`).Scan(&sum); err != nil {
