@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -118,7 +117,7 @@ func warm(ctx context.Context, pool *pgxpool.Pool, n int) error {
 
 // prepareAll prepares each statement under its own text as name, which is
 // where pgx looks first when the same text is queried. It then runs every
-// read-only statement (SELECT) once with zero-valued arguments, in one
+// statement Classify calls a read once with zero-valued arguments, in one
 // pipelined batch inside a read-only transaction: a new backend's first
 // execution of a statement loads catalog caches, plans it and initialises
 // its index scans, which costs milliseconds that would otherwise land on the
@@ -130,7 +129,7 @@ func prepareAll(ctx context.Context, conn *pgx.Conn, stmts []string) error {
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", firstLine(sql), err)
 		}
-		if isSelect(sql) {
+		if Classify(sql) == StatementRead {
 			b.Queue(sql, warmArgs(sd.ParamOIDs)...)
 		}
 	}
@@ -172,22 +171,6 @@ func warmArgs(oids []uint32) []any {
 		}
 	}
 	return args
-}
-
-// isSelect reports whether sql, after leading comment lines, is a SELECT.
-func isSelect(sql string) bool {
-	for {
-		sql = strings.TrimLeft(sql, " \t\r\n")
-		if !strings.HasPrefix(sql, "--") {
-			break
-		}
-		i := strings.IndexByte(sql, '\n')
-		if i < 0 {
-			return false
-		}
-		sql = sql[i+1:]
-	}
-	return len(sql) >= 6 && strings.EqualFold(sql[:6], "SELECT")
 }
 
 // firstLine is the "-- name: X :one" line sqlc puts first in every statement.

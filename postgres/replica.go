@@ -66,7 +66,7 @@ func newReplica(dsn string, primary Config) (*replica, error) {
 	cfg.DSN = dsn
 	cfg.Prepare = nil
 	for _, sql := range primary.Prepare {
-		if isSelect(sql) {
+		if Classify(sql) == StatementRead {
 			cfg.Prepare = append(cfg.Prepare, sql)
 		}
 	}
