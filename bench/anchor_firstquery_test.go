@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
 
@@ -13,8 +12,7 @@ import (
 	"github.com/aquila-go/aquila/schema"
 )
 
-// BenchmarkStartup mirrors postgres.BenchmarkFirstQuery (which it extends
-// with pgx's own lazy pool): the first query of a freshly opened pool
+// BenchmarkStartup measures the first query of a freshly opened pool
 // against the steady state of the same pool, for
 //
 //	warm=on/prepare=on    aquila's default: postgres.Open connects before
@@ -28,9 +26,8 @@ import (
 // Each iteration opens a one-connection pool (untimed), waits 2 ms, times
 // GetBook (first), waits 2 ms again and times it once more (steady): both
 // queries follow the same idle gap, so the ratio isolates the cost of
-// first use from the scheduler's wake-up (as postgres.BenchmarkFirstQuery
-// does). Reported: first-µs, steady-µs (medians) and first/steady; ns/op is
-// the first query.
+// first use from the scheduler's wake-up. Reported: first-µs, steady-µs
+// (medians) and first/steady; ns/op is the first query.
 func BenchmarkStartup(b *testing.B) {
 	ctx := context.Background()
 	dsn := pg.URL(b, schema.FS)
@@ -81,7 +78,7 @@ func BenchmarkStartup(b *testing.B) {
 				pool.Close()
 				b.StartTimer()
 			}
-			f, s := medianDuration(firsts), medianDuration(steadies)
+			f, s := median(firsts), median(steadies)
 			b.ReportMetric(float64(f.Nanoseconds())/1e3, "first-µs")
 			b.ReportMetric(float64(s.Nanoseconds())/1e3, "steady-µs")
 			b.ReportMetric(float64(f)/float64(s), "first/steady")
@@ -106,10 +103,4 @@ func seedBook(b *testing.B, dsn string) int64 {
 		b.Fatal(err)
 	}
 	return bookID
-}
-
-func medianDuration(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

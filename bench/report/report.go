@@ -407,7 +407,7 @@ func (rp *report) anchorsSection() {
 	rp.p("")
 	rp.p("### First query after start-up")
 	rp.p("")
-	rp.p("`BenchmarkStartup` ([anchor_firstquery_test.go](anchor_firstquery_test.go), after postgres' `BenchmarkFirstQuery`): " +
+	rp.p("`BenchmarkStartup` ([anchor_firstquery_test.go](anchor_firstquery_test.go)): " +
 		"a one-connection pool is opened (untimed), then after a 2 ms pause `GetBook` runs once (first) and, after another " +
 		"2 ms pause, once more (steady), so that both follow the same idle gap and the ratio is the cost of first use.")
 	rp.p("")
