@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"time"
 
@@ -315,19 +316,20 @@ func pageOf[R, J any](rows []R, limit int32, toJSON func(R) J, cursor func(R) st
 // listParams checks a keyset list's query string (only after and limit)
 // and parses both, after as an id.
 func listParams(r *http.Request) (after int64, limit int32, err error) {
-	if err := checkParams(r, "after", "limit"); err != nil {
+	v, err := checkParams(r, "after", "limit")
+	if err != nil {
 		return 0, 0, err
 	}
-	if after, err = idCursor(r); err != nil {
+	if after, err = idCursor(v); err != nil {
 		return 0, 0, err
 	}
-	limit, err = limitParam(r)
+	limit, err = limitParam(v)
 	return after, limit, err
 }
 
-// limitParam parses ?limit= (default 50, 1..500).
-func limitParam(r *http.Request) (int32, error) {
-	s := r.URL.Query().Get("limit")
+// limitParam parses limit= (default 50, 1..500).
+func limitParam(v url.Values) (int32, error) {
+	s := v.Get("limit")
 	if s == "" {
 		return 50, nil
 	}
@@ -349,24 +351,17 @@ func queryValues(r *http.Request) (url.Values, error) {
 	return v, nil
 }
 
-// checkParams rejects a malformed query string and parameters outside
-// allowed.
-func checkParams(r *http.Request, allowed ...string) error {
+// checkParams parses the query string strictly and rejects parameters
+// outside allowed; it returns the parsed values.
+func checkParams(r *http.Request, allowed ...string) (url.Values, error) {
 	v, err := queryValues(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for k := range v {
-		ok := false
-		for _, a := range allowed {
-			if k == a {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return Errorf(CodeInvalid, k, "unknown query parameter")
+		if !slices.Contains(allowed, k) {
+			return nil, Errorf(CodeInvalid, k, "unknown query parameter")
 		}
 	}
-	return nil
+	return v, nil
 }

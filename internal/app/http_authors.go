@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -75,9 +76,9 @@ func (h *Handler) deleteAuthor(w http.ResponseWriter, r *http.Request, req *Requ
 	return nil
 }
 
-// idCursor parses ?after= for lists keyed by id.
-func idCursor(r *http.Request) (int64, error) {
-	s := r.URL.Query().Get("after")
+// idCursor parses after= for lists keyed by id.
+func idCursor(v url.Values) (int64, error) {
+	s := v.Get("after")
 	if s == "" {
 		return 0, nil
 	}

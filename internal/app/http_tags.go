@@ -29,14 +29,15 @@ func (h *Handler) createTag(w http.ResponseWriter, r *http.Request, req *Request
 }
 
 func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request) error {
-	if err := checkParams(r, "after", "limit"); err != nil {
-		return err
-	}
-	limit, err := limitParam(r)
+	v, err := checkParams(r, "after", "limit")
 	if err != nil {
 		return err
 	}
-	ts, err := req.Tags.List(r.Context(), r.URL.Query().Get("after"), limit)
+	limit, err := limitParam(v)
+	if err != nil {
+		return err
+	}
+	ts, err := req.Tags.List(r.Context(), v.Get("after"), limit)
 	if err != nil {
 		return err
 	}
