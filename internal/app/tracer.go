@@ -20,7 +20,8 @@ type Tracer struct {
 	slow      time.Duration
 	withArgs  bool
 	queries   *prometheus.HistogramVec
-	observers sync.Map // SQL text → prometheus.Observer
+	other     prometheus.Observer // the "other" child, for unnamed SQL
+	observers sync.Map            // SQL text → prometheus.Observer
 }
 
 // ProvideTracer builds the tracer from the config.
@@ -29,7 +30,8 @@ func ProvideTracer(cfg Config, log *slog.Logger, m *Metrics) *Tracer {
 	if slow <= 0 {
 		slow = 200 * time.Millisecond
 	}
-	return &Tracer{log: log, slow: slow, withArgs: cfg.LogLevel <= slog.LevelDebug, queries: m.queries}
+	return &Tracer{log: log, slow: slow, withArgs: cfg.LogLevel <= slog.LevelDebug,
+		queries: m.queries, other: m.queries.WithLabelValues("other")}
 }
 
 type traceKey struct{}
@@ -102,7 +104,7 @@ func (t *Tracer) done(ctx context.Context, s *traceStart, err error) {
 // shares the "other" label and is never cached, so the map stays bounded.
 func (t *Tracer) observer(sql string) prometheus.Observer {
 	if !strings.HasPrefix(sql, "-- name: ") {
-		return t.queries.WithLabelValues("other")
+		return t.other
 	}
 	if o, ok := t.observers.Load(sql); ok {
 		return o.(prometheus.Observer)
