@@ -298,11 +298,7 @@ func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInpu
 			}
 		}
 	}
-	// COPY runs on the pool, outside the request's read scope: drop what
-	// the scope cached, as any write through it would.
-	if sc, ok := s.dbx.(interface{ Invalidate() }); ok {
-		defer sc.Invalidate()
-	}
+	// s.bulk is the session's writer: the write empties the read scope.
 	n, err := model.BulkCreateSeq(ctx, s.bulk, s.cat.Books, rows)
 	if err != nil {
 		var re *recordErr
