@@ -52,12 +52,10 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 		cleanup()
 		return nil, nil, err
 	}
-	handler := app.NewHandler(requestFunc, log, metrics, bookList, cfg)
+	handler := app.NewHandler(requestFunc, metrics, bookList, cfg)
 	appApp := &app.App{
 		Handler: handler,
 		Router:  router,
-		DSN:     dsn,
-		Metrics: metrics,
 	}
 	return appApp, func() {
 		cleanup2()

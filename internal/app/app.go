@@ -9,6 +9,4 @@ import (
 type App struct {
 	Handler *Handler
 	Router  *postgres.Router
-	DSN     DSN
-	Metrics *Metrics
 }

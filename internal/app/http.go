@@ -29,15 +29,14 @@ const MaxBulkBytes = 256 << 20
 type Handler struct {
 	newRequest RequestFunc
 	timeout    time.Duration
-	log        *slog.Logger
 	metrics    *Metrics
 	books      *BookList
 	mux        *http.ServeMux
 }
 
 // NewHandler registers the routes.
-func NewHandler(newRequest RequestFunc, log *slog.Logger, m *Metrics, books *BookList, cfg Config) *Handler {
-	h := &Handler{newRequest: newRequest, timeout: cfg.RequestTimeout, log: log, metrics: m, books: books, mux: http.NewServeMux()}
+func NewHandler(newRequest RequestFunc, m *Metrics, books *BookList, cfg Config) *Handler {
+	h := &Handler{newRequest: newRequest, timeout: cfg.RequestTimeout, metrics: m, books: books, mux: http.NewServeMux()}
 
 	h.handle("POST /authors", h.createAuthor)
 	h.handle("GET /authors", h.listAuthors)
