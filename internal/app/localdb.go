@@ -31,8 +31,5 @@ func StartLocal(ctx context.Context, dir string, log *slog.Logger) (*pglocal.Ser
 	alt := filepath.Join(os.TempDir(), "aquila-data-"+hex.EncodeToString(sum[:6]))
 	log.Warn("data dir not reachable by the server user; using another location",
 		"data_dir", abs, "using", alt, "reason", err.Error())
-	if err := os.MkdirAll(alt, 0o755); err != nil {
-		return nil, fmt.Errorf("data dir: %w", err)
-	}
 	return pglocal.Start(ctx, pglocal.Config{Dir: alt, Logger: log})
 }
