@@ -257,14 +257,7 @@ func apiErrorMapping(t *testing.T, base, dsn string) {
 	}
 
 	// An unexpected database error is a 500 with a request id and no detail.
-	conn, err := pgx.Connect(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), `ALTER TABLE "book_tags" RENAME TO "book_tags_gone"`); err != nil {
-		t.Fatal(err)
-	}
+	exec1(t, dsn, `ALTER TABLE "book_tags" RENAME TO "book_tags_gone"`)
 	st, m = c.do("GET", fmt.Sprintf("/books/%d/tags", id(book)), "")
 	if code, _ := errCode(m); st != 500 || code != "internal" || strings.Contains(fmt.Sprint(m), "book_tags") {
 		t.Fatalf("500: %d %v", st, m)
@@ -288,16 +281,6 @@ func apiBulk(t *testing.T, base, dsn string) {
 	c := api{t, base}
 	author := id(c.want("POST", "/authors", `{"name":"Bulk"}`, 201, "", ""))
 	rec := func(i int) string { return bookBody(author, fmt.Sprintf("97810000%05d", i), fmt.Sprintf("Bulk %d", i)) }
-	count := func() int {
-		conn, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(context.Background())
-		var n int
-		conn.QueryRow(context.Background(), `SELECT count(*) FROM "books"`).Scan(&n)
-		return n
-	}
 	bulk := func(ct, body string) (int, map[string]any) { return call(t, "POST", base+"/books:bulk", ct, body) }
 
 	var nd strings.Builder
@@ -311,7 +294,7 @@ func apiBulk(t *testing.T, base, dsn string) {
 	if st, m := bulk("application/json", arr); st != 201 || m["created"] != 2.0 {
 		t.Fatalf("array bulk: %d %v", st, m)
 	}
-	if n := count(); n != 1002 {
+	if n := count(t, dsn, "books"); n != 1002 {
 		t.Fatalf("%d books after bulk, want 1002", n)
 	}
 
@@ -336,7 +319,7 @@ func apiBulk(t *testing.T, base, dsn string) {
 			t.Errorf("%s: %d %s %q (%v), want %d %s %q", b.name, st, code, field, m, b.status, b.code, b.field)
 		}
 	}
-	if n := count(); n != 1002 {
+	if n := count(t, dsn, "books"); n != 1002 {
 		t.Fatalf("%d books after failed bulks, want 1002 (something was written)", n)
 	}
 }
