@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -65,11 +66,20 @@ func bookValues(r *db.Book, dst []any) []any {
 
 // fixture is a database with the catalog and the bare table, n books of
 // one author (half of them with attributes) and, per table, a typed binding
-// (BindFields) and a values-function binding (Bind).
+// (BindFields), a values-function binding (Bind) and the books' binary COPY
+// stream as the server writes it (COPY … TO STDOUT BINARY).
 type fixture struct {
-	pool          *pgxpool.Pool
+	nets          []transport
 	books         []db.Book
 	typed, values map[string]*model.Binding[db.Book]
+	encoded       map[string][]byte
+}
+
+// transport is one way of reaching the server: "tcp" is 127.0.0.1 (loopback,
+// where services usually meet PostgreSQL), "unix" its Unix socket.
+type transport struct {
+	name string
+	pool *pgxpool.Pool
 }
 
 func setup(b *testing.B, n int) *fixture {
@@ -82,7 +92,11 @@ func setup(b *testing.B, n int) *fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f := &fixture{typed: map[string]*model.Binding[db.Book]{}, values: map[string]*model.Binding[db.Book]{}}
+	f := &fixture{
+		typed:   map[string]*model.Binding[db.Book]{},
+		values:  map[string]*model.Binding[db.Book]{},
+		encoded: map[string][]byte{},
+	}
 	for _, t := range []*model.TableDef{c.Registry.Table("books"), reg.Table("books_bare")} {
 		if f.typed[t.Name()], err = model.BindFields(t, bookFields()...); err != nil {
 			b.Fatal(err)
@@ -92,6 +106,7 @@ func setup(b *testing.B, n int) *fixture {
 		}
 	}
 	pool := pg.Pool(b, schema.FS)
+	f.nets = transports(b, pool)
 	ctx := context.Background()
 	for _, stmt := range reg.CreateStatements() {
 		if _, err := pool.Exec(ctx, stmt); err != nil {
@@ -117,8 +132,55 @@ func setup(b *testing.B, n int) *fixture {
 			books[i].Attributes = []byte(`{"edition": 1}`)
 		}
 	}
-	f.pool, f.books = pool, books
+	f.books = books
+	for table, bind := range f.typed {
+		if _, err := model.BulkCreate(ctx, pool, bind, books); err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		err := pool.AcquireFunc(ctx, func(c *pgxpool.Conn) error {
+			_, err := c.Conn().PgConn().CopyTo(ctx, &buf, copySQL(table, "TO STDOUT"))
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.encoded[table] = buf.Bytes()
+		if _, err := pool.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
+			b.Fatal(err)
+		}
+	}
 	return f
+}
+
+// transports returns pool and, when pool reaches the server through a Unix
+// socket, a second pool on 127.0.0.1 and the same port (the embedded test
+// server listens on both). TCP comes first.
+func transports(b *testing.B, pool *pgxpool.Pool) []transport {
+	b.Helper()
+	if !strings.HasPrefix(pool.Config().ConnConfig.Host, "/") {
+		return []transport{{"tcp", pool}}
+	}
+	unix := transport{"unix", pool}
+	cfg := pool.Config().Copy()
+	cfg.ConnConfig.Host = "127.0.0.1"
+	cfg.ConnConfig.Fallbacks = nil
+	ctx := context.Background()
+	tcp, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err == nil {
+		err = tcp.Ping(ctx)
+	}
+	if err != nil {
+		b.Logf("no TCP on 127.0.0.1:%d, Unix socket only: %v", cfg.ConnConfig.Port, err)
+		return []transport{unix}
+	}
+	b.Cleanup(tcp.Close)
+	return []transport{{"tcp", tcp}, unix}
+}
+
+// copySQL is COPY table (the books columns) <dir> BINARY.
+func copySQL(table, dir string) string {
+	return "COPY " + table + " (" + strings.Join(bookColumns, ", ") + ") " + dir + " BINARY"
 }
 
 // run times op, which writes n rows into table, emptying the table before
@@ -173,11 +235,14 @@ type contender struct {
 //   - model_BulkCreate_values: model.BulkCreate with a values function (Bind,
 //     through pgx.CopyFrom);
 //   - pgx_CopyFrom: hand-written pgx.CopyFrom on the pool, a new []any per row;
+//   - pgconn_CopyFrom_encoded: the rows' binary COPY stream, encoded before
+//     the timer starts, sent with pgconn.CopyFrom: the floor of any COPY
+//     client, the time the protocol and the server alone take;
 //   - sqlc_CopyFrom: the sqlc :copyfrom query CreateBooks (books only);
 //   - insert_per_row: one INSERT per row in a transaction (Aquilia's bulk_create);
 //   - insert_multi_1000: one multi-row INSERT per 1 000 rows in a transaction.
-func (f *fixture) contenders(table string) []contender {
-	pool, books, typed, values := f.pool, f.books, f.typed[table], f.values[table]
+func (f *fixture) contenders(pool *pgxpool.Pool, table string) []contender {
+	books, typed, values, encoded := f.books, f.typed[table], f.values[table], f.encoded[table]
 	cs := []contender{
 		{"model_BulkCreate", func(ctx context.Context) error {
 			_, err := model.BulkCreate(ctx, pool, typed, books)
@@ -194,6 +259,12 @@ func (f *fixture) contenders(table string) []contender {
 					return []any{r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes}, nil
 				}))
 			return err
+		}},
+		{"pgconn_CopyFrom_encoded", func(ctx context.Context) error {
+			return pool.AcquireFunc(ctx, func(c *pgxpool.Conn) error {
+				_, err := c.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(encoded), copySQL(table, "FROM STDIN"))
+				return err
+			})
 		}},
 	}
 	if table == "books" {
@@ -242,16 +313,19 @@ func (f *fixture) contenders(table string) []contender {
 // BenchmarkBulk times each contender writing n rows of the books shape,
 // committed once, into the catalog's books table (foreign key, unique and
 // check constraints, four indexes: the server's per-row work is large) and
-// into books_bare (the same columns, primary key only).
+// into books_bare (the same columns, primary key only), over TCP on
+// 127.0.0.1 and over the Unix socket.
 func BenchmarkBulk(b *testing.B) {
 	for _, n := range []int{100, 10_000} {
 		f := setup(b, n)
 		for _, table := range []string{"books", "books_bare"} {
-			b.Run(fmt.Sprintf("table=%s/rows=%d", table, n), func(b *testing.B) {
-				for _, c := range f.contenders(table) {
-					b.Run(c.name, func(b *testing.B) { run(b, f.pool, table, n, c.op) })
-				}
-			})
+			for _, t := range f.nets {
+				b.Run(fmt.Sprintf("table=%s/rows=%d/net=%s", table, n, t.name), func(b *testing.B) {
+					for _, c := range f.contenders(t.pool, table) {
+						b.Run(c.name, func(b *testing.B) { run(b, t.pool, table, n, c.op) })
+					}
+				})
+			}
 		}
 	}
 }
@@ -265,44 +339,50 @@ func BenchmarkBulkPaired(b *testing.B) {
 	for _, n := range []int{100, 10_000} {
 		f := setup(b, n)
 		for _, table := range []string{"books", "books_bare"} {
-			b.Run(fmt.Sprintf("table=%s/rows=%d", table, n), func(b *testing.B) {
-				ctx := context.Background()
-				cs := f.contenders(table)
-				times := make([][]time.Duration, len(cs))
-				truncate := func() {
-					if _, err := f.pool.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
-						b.Fatal(err)
-					}
-				}
-				for _, c := range cs { // warm up
-					truncate()
-					if err := c.op(ctx); err != nil {
-						b.Fatal(err)
-					}
-				}
-				for round := 0; b.Loop(); round++ {
-					for k := range cs {
-						j := (k + round) % len(cs)
-						truncate()
-						start := time.Now()
-						if err := cs[j].op(ctx); err != nil {
-							b.Fatal(err)
-						}
-						times[j] = append(times[j], time.Since(start))
-					}
-				}
-				base := median(times[0])
-				for j, c := range cs {
-					m := median(times[j])
-					b.ReportMetric(float64(m)/1e6, "ms-"+c.name)
-					if j > 0 {
-						b.ReportMetric(float64(m)/float64(base), "x-"+c.name)
-					}
-				}
-				b.ReportMetric(float64(n)/base.Seconds(), "rows/s-model")
-			})
+			for _, t := range f.nets {
+				b.Run(fmt.Sprintf("table=%s/rows=%d/net=%s", table, n, t.name), func(b *testing.B) {
+					paired(b, t.pool, table, n, f.contenders(t.pool, table))
+				})
+			}
 		}
 	}
+}
+
+// paired runs one BenchmarkBulkPaired case.
+func paired(b *testing.B, pool *pgxpool.Pool, table string, n int, cs []contender) {
+	ctx := context.Background()
+	times := make([][]time.Duration, len(cs))
+	truncate := func() {
+		if _, err := pool.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, c := range cs { // warm up
+		truncate()
+		if err := c.op(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for round := 0; b.Loop(); round++ {
+		for k := range cs {
+			j := (k + round) % len(cs)
+			truncate()
+			start := time.Now()
+			if err := cs[j].op(ctx); err != nil {
+				b.Fatal(err)
+			}
+			times[j] = append(times[j], time.Since(start))
+		}
+	}
+	base := median(times[0])
+	for j, c := range cs {
+		m := median(times[j])
+		b.ReportMetric(float64(m)/1e6, "ms-"+c.name)
+		if j > 0 {
+			b.ReportMetric(float64(m)/float64(base), "x-"+c.name)
+		}
+	}
+	b.ReportMetric(float64(n)/base.Seconds(), "rows/s-model")
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -315,36 +315,54 @@ func (r *copyReader[T]) reset(rows []T) {
 	r.buf = r.buf[:0]
 }
 
-// copyBufSize is how much encoded data copyReader prepares at a time, about
+// copyBufSize is about how much encoded data copyReader holds at a time:
 // what pgconn sends per CopyData message.
 const copyBufSize = 64 << 10
 
+// Read fills p with whole rows and the start of the next one, so that each
+// CopyData message pgconn sends is full: encoding stops once r.buf holds
+// enough to fill p, and the rest of the last row is sent next time.
 func (r *copyReader[T]) Read(p []byte) (int, error) {
-	if r.off == len(r.buf) {
-		if r.finished {
-			return 0, io.EOF
-		}
-		b := r.buf[:0]
-		if !r.started {
-			b = append(b, copyHeader...)
-			r.started = true
-		}
-		n := uint16(len(r.fields))
-		for r.i < len(r.rows) && len(b) < copyBufSize {
-			row := &r.rows[r.i]
-			b = binary.BigEndian.AppendUint16(b, n)
-			for _, e := range r.fields {
-				b = e(b, row)
+	n := 0
+	for n < len(p) {
+		if r.off == len(r.buf) {
+			if r.finished {
+				break
 			}
-			r.i++
+			r.fill(len(p) - n)
 		}
-		if r.i == len(r.rows) {
-			b = append(b, 0xff, 0xff) // trailer
-			r.finished = true
-		}
-		r.buf, r.off = b, 0
+		c := copy(p[n:], r.buf[r.off:])
+		r.off += c
+		n += c
 	}
-	n := copy(p, r.buf[r.off:])
-	r.off += n
+	if n == 0 && len(p) > 0 {
+		return 0, io.EOF
+	}
 	return n, nil
+}
+
+// fill encodes rows into r.buf until it holds at least want bytes (capped
+// at copyBufSize) or the rows run out, adding the stream's header before
+// the first row and its trailer after the last.
+func (r *copyReader[T]) fill(want int) {
+	want = min(want, copyBufSize)
+	b := r.buf[:0]
+	if !r.started {
+		b = append(b, copyHeader...)
+		r.started = true
+	}
+	n := uint16(len(r.fields))
+	for r.i < len(r.rows) && len(b) < want {
+		row := &r.rows[r.i]
+		b = binary.BigEndian.AppendUint16(b, n)
+		for _, e := range r.fields {
+			b = e(b, row)
+		}
+		r.i++
+	}
+	if r.i == len(r.rows) {
+		b = append(b, 0xff, 0xff) // trailer
+		r.finished = true
+	}
+	r.buf, r.off = b, 0
 }
