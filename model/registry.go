@@ -53,6 +53,9 @@ func NewRegistry(tables ...*TableDef) (*Registry, error) {
 		return nil, err
 	}
 	r.order = r.sort()
+	for _, t := range r.tables {
+		t.render()
+	}
 	return r, nil
 }
 

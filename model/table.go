@@ -22,6 +22,7 @@ type TableDef struct {
 	// Set by NewRegistry.
 	reg   *Registry
 	byCol map[string]int
+	ddl   tableDDL
 }
 
 // Table describes a table named name with the given columns, constraints
@@ -80,6 +81,7 @@ const (
 type ColumnDef struct {
 	name     string
 	quoted   string // quoteIdent(name), set by NewRegistry
+	spec     string // the definition after the name, set by NewRegistry
 	typ      Type
 	notNull  bool
 	def      string // SQL expression

@@ -29,7 +29,8 @@ func seedRows() []seedRow {
 		{"Models", "decode a row, 5 columns (whole query)", "ReadSlice/row, 5 cols", 0.60, "SeedReadSlice/cols=5", "ns/row", "the real ReadSlice / 1 000"},
 		{"Models", "dynamic filter, 1 clause", "filter, 1 clause", 1.13, "SeedFilter/clauses=1", "ns/op", "query builder on the catalog's books: a new query, checked against the metadata, SQL from the shape cache, arguments bound"},
 		{"Models", "filter + order + limit", "filter+order+limit", 2.95, "SeedFilter/filter_order_limit", "ns/op", "as above: two conditions, an order and a limit"},
-		{"Models", "generate_create_table_sql, 8 fields", "DDL, 8 fields", 3.16, "CreateTableSQL", "ns/op", "model: CREATE TABLE of an 8-column table (bulk_test.go)"},
+		{"Models", "generate_create_table_sql, 8 fields", "DDL, 8 fields", 3.16, "CreateTableSQL/CreateSQL", "ns/op", "model: CREATE TABLE of an 8-column table as a new string (bulk_test.go)"},
+		{"Models", "generate_create_table_sql, 8 fields (reused buffer)", "DDL, 8 fields, buffer", 3.16, "CreateTableSQL/AppendCreateSQL", "ns/op", "the same statement appended to a reused buffer: no allocation"},
 	}
 }
 
