@@ -98,3 +98,22 @@ func TestDDLDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendCreateSQL checks that AppendCreateSQL appends CreateSQL's
+// statement after what the buffer holds, for every table of a registry.
+func TestAppendCreateSQL(t *testing.T) {
+	reg := featureRegistry(t)
+	buf := []byte("-- start\n")
+	want := "-- start\n"
+	for _, tbl := range reg.Tables() {
+		buf = tbl.AppendCreateSQL(buf)
+		buf = append(buf, ";\n"...)
+		want += tbl.CreateSQL() + ";\n"
+	}
+	if string(buf) != want {
+		t.Fatalf("AppendCreateSQL:\n%s\nwant:\n%s", buf, want)
+	}
+	if len(reg.Tables()) < 2 {
+		t.Fatal("the feature registry should have several tables")
+	}
+}
