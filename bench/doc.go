@@ -29,11 +29,15 @@
 // function) with a hand-written pgx.CopyFrom, the sqlc :copyfrom query, one
 // INSERT per row in a transaction and one multi-row INSERT per 1 000 rows,
 // on the catalog's books table (foreign key, unique and check constraints,
-// four indexes) and on books_bare (same columns, primary key only).
-// BenchmarkBulk reports each contender's time, rows/s and allocations per
-// row; BenchmarkBulkPaired runs them in rotating order within each iteration
-// and reports medians and ratios to BulkCreate, the figures to quote on a
-// shared machine. BenchmarkCreateTableSQL times the DDL of an 8-column table.
+// four indexes) and on books_bare (same columns, primary key only), over
+// TCP on 127.0.0.1 and over the server's Unix socket. A last contender
+// sends the rows' binary COPY stream encoded beforehand: the time the
+// protocol and the server take whatever the client, the floor for any
+// COPY. BenchmarkBulk reports each contender's time, rows/s and
+// allocations per row; BenchmarkBulkPaired runs them in rotating order
+// within each iteration and reports medians and ratios to BulkCreate, the
+// figures to quote on a shared machine. BenchmarkCreateTableSQL times the
+// DDL of an 8-column table, as a new string and into a reused buffer.
 //
 // # Peers
 //
