@@ -89,30 +89,32 @@ func TestLoadNDJSONAndCSV(t *testing.T) {
 	exec1(t, dsn, `INSERT INTO "authors" ("id", "name") VALUES (1, 'Loader')`)
 	dir := t.TempDir()
 	var nd strings.Builder
-	for i := range 5000 {
+	const rows = 100_000
+	for i := range rows {
 		fmt.Fprintf(&nd, `{"author_id":1,"isbn":"978%010d","title":"Loaded %d","published_on":"2021-01-02","price_cents":%d,"pages":%d}`+"\n", i, i, i, i%300+1)
 	}
 	ndPath := filepath.Join(dir, "books.ndjson")
 	os.WriteFile(ndPath, []byte(nd.String()), 0o644)
 	code, out, stderr := aquila("load", "-database-url", dsn, "-table", "books", ndPath)
+	t.Logf("load: %s%s", out, stderr)
 	if code != 0 || !strings.Contains(out+stderr, "rows/s") {
 		t.Fatalf("load: exit %d\n%s%s", code, out, stderr)
 	}
-	if n := count(t, dsn, "books"); n != 5000 {
-		t.Fatalf("%d books after load, want 5000", n)
+	if n := count(t, dsn, "books"); n != rows {
+		t.Fatalf("%d books after load, want %d", n, rows)
 	}
 
 	// One malformed line: nothing is loaded and the line is named.
-	lines := strings.Split(strings.Replace(nd.String(), "978", "979", -1), "\n")
-	lines[3210] = `{"author_id":1,"isbn":` // line 3211
+	lines := strings.Split(strings.ReplaceAll(nd.String(), `"isbn":"978`, `"isbn":"979`), "\n")
+	lines[77776] = `{"author_id":1,"isbn":` // line 77 777
 	badPath := filepath.Join(dir, "bad.ndjson")
 	os.WriteFile(badPath, []byte(strings.Join(lines, "\n")), 0o644)
 	code, out, stderr = aquila("load", "-database-url", dsn, "-table", "books", badPath)
-	if code == 0 || !strings.Contains(out+stderr, "3211") {
-		t.Fatalf("load of a bad file: exit %d, want an error naming line 3211\n%s%s", code, out, stderr)
+	if code == 0 || !strings.Contains(out+stderr, "77777") {
+		t.Fatalf("load of a bad file: exit %d, want an error naming line 77777\n%s%s", code, out, stderr)
 	}
-	if n := count(t, dsn, "books"); n != 5000 {
-		t.Fatalf("%d books after the failed load, want 5000 (something was committed)", n)
+	if n := count(t, dsn, "books"); n != rows {
+		t.Fatalf("%d books after the failed load, want %d (something was committed)", n, rows)
 	}
 
 	csvPath := filepath.Join(dir, "tags.csv")
