@@ -53,7 +53,10 @@
 // a foreign key that closes a cycle is added by an ALTER TABLE after all the
 // tables exist. DropStatements reverses it. The output is deterministic and
 // checked against golden files in testdata (go test -update rewrites them);
-// the tests execute every golden statement on a real server.
+// the tests execute every golden statement on a real server. NewRegistry
+// renders each column definition and constraint clause once; CreateSQL
+// only assembles them into one buffer of the exact size, and
+// AppendCreateSQL into the caller's.
 //
 // # Drift check
 //
