@@ -8,6 +8,7 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -36,7 +37,7 @@ type bulkConfig struct {
 }
 
 // WithChunkSize sets how many rows are sent per COPY statement (at least 1).
-// A streaming source holds at most one chunk of rows in memory.
+// Each chunk is reported to WithProgress once its COPY has completed.
 func WithChunkSize(n int) BulkOption { return func(c *bulkConfig) { c.chunk = n } }
 
 // WithProgress sets a callback that receives the number of rows sent so far
@@ -67,21 +68,42 @@ func BulkCreate[T any](ctx context.Context, db DB, b *Binding[T], rows []T, opts
 	return runBulk(ctx, db, b, opts, "copy", nil, slicePrevalidated(b, rows))
 }
 
-// BulkCreateSeq is BulkCreate for a stream of rows: it reads rows as it
-// sends them, holding at most one chunk in memory. An error yielded by the
-// stream aborts the operation (nothing is written) and is returned wrapped
-// with the table name, as the stream reports it.
+// BulkCreateSeq is BulkCreate for a stream of rows. It pulls each row from
+// the stream as the COPY encoder needs it, so that reading the input (a
+// file being decoded, a request body) overlaps with the server writing the
+// rows, and no rows are held in memory beyond the one being encoded. The
+// stream, the validate hook and the encoding run on pgx's COPY goroutine
+// while the caller's goroutine waits; a panic there is re-raised in the
+// caller's goroutine after the transaction is rolled back. A stream always
+// runs in a transaction (a savepoint on a pgx.Tx), begun once it has
+// yielded its first row. An error yielded by the stream aborts the
+// operation (nothing is written) and is returned wrapped with the table
+// name, as the stream reports it.
 func BulkCreateSeq[T any](ctx context.Context, db DB, b *Binding[T], rows iter.Seq2[T, error], opts ...BulkOption) (int64, error) {
 	return runBulk(ctx, db, b, opts, "copy", nil, seqFeeder(b, rows))
 }
 
-// feeder calls send with consecutive chunks of at most size rows; start is
-// the index of the chunk's first row in the input and last is true for the
-// final chunk.
+// feeder calls send with consecutive chunks of at most size rows: next
+// yields the chunk's rows (each valid until the following call), start is
+// the index of the chunk's first row in the input, and last is true when
+// the chunk is known to be the final one (a slice's last chunk; a stream
+// cannot know).
 type feeder[T any] struct {
 	rows        int          // number of input rows, -1 when unknown (a stream)
 	prevalidate func() error // runs before anything is sent
-	feed        func(size int, send func(chunk []T, start int64, last bool) error) error
+	feed        func(size int, send func(next func() (*T, bool), start int64, last bool) error) error
+}
+
+// sliceRows yields rows in order.
+func sliceRows[T any](rows []T) func() (*T, bool) {
+	i := 0
+	return func() (*T, bool) {
+		if i == len(rows) {
+			return nil, false
+		}
+		i++
+		return &rows[i-1], true
+	}
 }
 
 func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
@@ -98,10 +120,10 @@ func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
 			}
 			return nil
 		},
-		feed: func(size int, send func([]T, int64, bool) error) error {
+		feed: func(size int, send func(func() (*T, bool), int64, bool) error) error {
 			for start := 0; start < len(rows); start += size {
 				end := min(start+size, len(rows))
-				if err := send(rows[start:end], int64(start), end == len(rows)); err != nil {
+				if err := send(sliceRows(rows[start:end]), int64(start), end == len(rows)); err != nil {
 					return err
 				}
 			}
@@ -110,38 +132,90 @@ func slicePrevalidated[T any](b *Binding[T], rows []T) feeder[T] {
 	}
 }
 
+// seqFeeder pulls rows from the stream as the chunks' COPY statements
+// consume them. The first row of each chunk is pulled before the chunk is
+// sent, on the caller's goroutine, so that an empty stream sends nothing
+// and a stream that ends on a chunk boundary sends no empty COPY; the
+// others are pulled by the encoder, on pgx's COPY goroutine, which is why
+// a panic there is caught and re-raised once send has returned.
 func seqFeeder[T any](b *Binding[T], rows iter.Seq2[T, error]) feeder[T] {
 	return feeder[T]{
 		rows: -1,
-		feed: func(size int, send func([]T, int64, bool) error) error {
-			buf := make([]T, 0, min(size, 4096))
-			var i, start int64
-			var err error
-			for row, rerr := range rows {
-				if rerr != nil {
+		feed: func(size int, send func(func() (*T, bool), int64, bool) error) error {
+			next, stop := iter.Pull2(rows)
+			var (
+				mu       sync.Mutex // serialises next and stop: pgconn may return before its goroutine stops reading
+				closed   bool
+				row      T     // the row pulled last
+				held     bool  // row is pulled but not yet sent
+				pulled   int64 // rows pulled and accepted
+				err      error // the stream's error or a row the hook rejected
+				panicked any
+			)
+			defer func() {
+				mu.Lock()
+				defer mu.Unlock()
+				closed = true
+				stop()
+			}()
+			advance := func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				if closed || err != nil || panicked != nil {
+					return false
+				}
+				defer func() {
+					if p := recover(); p != nil {
+						panicked = p
+						held = false
+					}
+				}()
+				r, rerr, ok := next()
+				switch {
+				case !ok:
+					return false
+				case rerr != nil:
 					err = rerr
-					break
+					return false
 				}
 				if b.validate != nil {
-					if verr := b.validate(&row); verr != nil {
-						err = &RowError{Row: i, Err: verr}
-						break
+					if verr := b.validate(&r); verr != nil {
+						err = &RowError{Row: pulled, Err: verr}
+						return false
 					}
 				}
-				// A full chunk is held until another row proves it is
-				// not the last one.
-				if len(buf) == size {
-					if err = send(buf, start, false); err != nil {
-						break
-					}
-					clear(buf)
-					buf, start = buf[:0], i
-				}
-				buf = append(buf, row)
-				i++
+				row, held = r, true
+				pulled++
+				return true
 			}
-			if err == nil && len(buf) > 0 {
-				err = send(buf, start, true)
+			for start := int64(0); held || advance(); {
+				n := 0
+				chunk := func() (*T, bool) {
+					if n == size || (!held && !advance()) {
+						return nil, false
+					}
+					held = false
+					n++
+					return &row, true
+				}
+				serr := send(chunk, start, false)
+				mu.Lock()
+				perr, p := err, panicked
+				mu.Unlock()
+				switch {
+				case p != nil:
+					panic(p)
+				case perr != nil:
+					// The chunk ended early and its COPY may even have
+					// succeeded: the caller rolls back either way.
+					return perr
+				case serr != nil:
+					return serr
+				}
+				start += int64(n)
+			}
+			if panicked != nil {
+				panic(panicked)
 			}
 			return err
 		},
@@ -219,7 +293,7 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 	}
 	var sent int64
 	done := false // committed, by COPY itself or by tx.Commit
-	err = src.feed(cfg.chunk, func(chunk []T, start int64, last bool) error {
+	err = src.feed(cfg.chunk, func(next func() (*T, bool), start int64, last bool) error {
 		if tx == nil && !(autocommit && start == 0 && last) {
 			var err error
 			if tx, err = db.Begin(ctx); err != nil {
@@ -234,7 +308,7 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 		var c int64
 		var err error
 		if cr != nil {
-			cr.reset(chunk)
+			cr.reset(next)
 			c, err = copyBinary(ctx, db, tx, cr, copySQL)
 		} else {
 			var conn interface {
@@ -243,12 +317,12 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 			if tx != nil {
 				conn = tx
 			}
-			cs.reset(chunk)
+			cs.reset(next)
 			c, err = conn.CopyFrom(ctx, target, b.columns, cs)
 		}
 		if err != nil {
 			if cs.err != nil {
-				return &RowError{Row: start + int64(cs.i), Err: cs.err}
+				return &RowError{Row: start + int64(cs.n) - 1, Err: cs.err}
 			}
 			return rowOf(err, start)
 		}
@@ -309,20 +383,28 @@ func copyBinary(ctx context.Context, db DB, tx pgx.Tx, r io.Reader, sql string) 
 // copySource is a pgx.CopyFromSource over a chunk of rows, reusing one
 // values slice for every row.
 type copySource[T any] struct {
-	rows   []T
-	i      int
+	next   func() (*T, bool)
+	row    *T
+	n      int // rows yielded so far
 	values func(*T, []any) []any
 	dst    []any
 	ncol   int
 	err    error
 }
 
-func (s *copySource[T]) reset(rows []T) { s.rows, s.i, s.err = rows, -1, nil }
+func (s *copySource[T]) reset(next func() (*T, bool)) { s.next, s.row, s.n, s.err = next, nil, 0, nil }
 
-func (s *copySource[T]) Next() bool { s.i++; return s.i < len(s.rows) }
+func (s *copySource[T]) Next() bool {
+	row, ok := s.next()
+	if ok {
+		s.row = row
+		s.n++
+	}
+	return ok
+}
 
 func (s *copySource[T]) Values() ([]any, error) {
-	s.dst = s.values(&s.rows[s.i], s.dst[:0])
+	s.dst = s.values(s.row, s.dst[:0])
 	if len(s.dst) != s.ncol {
 		s.err = fmt.Errorf("%w: got %d, want %d", ErrValuesCount, len(s.dst), s.ncol)
 		return nil, s.err

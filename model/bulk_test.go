@@ -132,6 +132,109 @@ func TestBulkCreate(t *testing.T) {
 	}
 }
 
+// TestBulkCreateSeq streams rows: chunks, progress and the after-commit
+// hook as for a slice, a stream ending on a chunk boundary, the rows
+// pulled while the COPY runs, and a stream that panics.
+func TestBulkCreateSeq(t *testing.T) {
+	t.Parallel()
+	c, err := catalog.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, binding := range bookBindings(t, c) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, pool, author := catalogDB(t)
+			ctx := context.Background()
+			for _, tc := range []struct {
+				rows     int
+				progress string
+			}{
+				{10_000, "[3000 6000 9000 10000]"},
+				{9_000, "[3000 6000 9000]"},
+				{1, "[1]"},
+			} {
+				if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
+					t.Fatal(err)
+				}
+				books := makeBooks(author, tc.rows)
+				var progress []int64
+				var committed int64
+				b := binding.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
+				n, err := model.BulkCreateSeq(ctx, pool, b, seqOf(books),
+					model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != int64(tc.rows) || committed != n || fmt.Sprint(progress) != tc.progress {
+					t.Errorf("%d rows: n = %d, hook got %d, progress %v; want %s", tc.rows, n, committed, progress, tc.progress)
+				}
+				if got := countRows(t, pool, "books"); got != tc.rows {
+					t.Errorf("%d rows in the table, want %d", got, tc.rows)
+				}
+			}
+
+			// The stream is read while the COPY runs, not gathered first:
+			// when the stream reaches its 4 000th row, another session
+			// sees the COPY in progress.
+			if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
+				t.Fatal(err)
+			}
+			books := makeBooks(author, 5000)
+			copying := -1
+			stream := func(yield func(db.Book, error) bool) {
+				for i := range books {
+					if i == 4000 {
+						if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+							WHERE datname = current_database() AND state = 'active' AND query ILIKE 'COPY %'`).Scan(&copying); err != nil {
+							t.Error(err)
+						}
+					}
+					if !yield(books[i], nil) {
+						return
+					}
+				}
+			}
+			if n, err := model.BulkCreateSeq(ctx, pool, binding, stream); err != nil || n != 5000 {
+				t.Fatalf("BulkCreateSeq = %d, %v", n, err)
+			}
+			if copying != 1 {
+				t.Errorf("%d COPY statements running while the stream was read, want 1", copying)
+			}
+
+			// A panic in the stream is re-raised in the caller's goroutine,
+			// after the rollback.
+			if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
+				t.Fatal(err)
+			}
+			panicking := func(yield func(db.Book, error) bool) {
+				for i := range books {
+					if i == 2500 {
+						panic("stream broke")
+					}
+					if !yield(books[i], nil) {
+						return
+					}
+				}
+			}
+			got := func() (p any) {
+				defer func() { p = recover() }()
+				model.BulkCreateSeq(ctx, pool, binding, panicking, model.WithChunkSize(1000))
+				return nil
+			}()
+			if got != "stream broke" {
+				t.Fatalf("recovered %v, want the stream's panic", got)
+			}
+			if n := countRows(t, pool, "books"); n != 0 {
+				t.Errorf("%d rows after the panic, want 0", n)
+			}
+			if n, err := model.BulkCreateSeq(ctx, pool, binding, seqOf(books[:10])); err != nil || n != 10 {
+				t.Fatalf("after the panic: %d, %v", n, err)
+			}
+		})
+	}
+}
+
 // TestBulkCreateViolation: a constraint violation in row 9 999 of 10 000,
 // after nine chunks went through, leaves zero rows.
 func TestBulkCreateViolation(t *testing.T) {

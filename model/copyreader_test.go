@@ -24,7 +24,7 @@ func crReader(rows []crRow) *copyReader[crRow] {
 			return append(b, r.name...)
 		},
 	}}
-	r.reset(rows)
+	r.reset(sliceRows(rows))
 	return r
 }
 

@@ -96,13 +96,17 @@
 // as they are; a code generator would add a build step for no speed gain.
 //
 // BulkCreate and BulkCreateSeq (a streaming iter.Seq2) write rows with COPY,
-// WithChunkSize rows per COPY statement. Input that fits in one chunk, on a
-// *pgxpool.Pool or *pgx.Conn, is a single COPY statement, atomic by itself
-// (the same round trips as a hand-written pgx.CopyFrom); anything more runs
-// in one transaction, begun when the first chunk is ready — on a pgx.Tx, a
-// savepoint. Any failure — a rejected row, a constraint violation, a
-// cancelled context, a lost connection — leaves no row behind. A stream
-// holds at most one chunk in memory. Errors read "copy <table>: ...", keep
+// WithChunkSize rows per COPY statement. A slice that fits in one chunk, on
+// a *pgxpool.Pool or *pgx.Conn, is a single COPY statement, atomic by
+// itself (the same round trips as a hand-written pgx.CopyFrom); anything
+// more, and every stream, runs in one transaction, begun when the first
+// row is ready — on a pgx.Tx, a savepoint. Any failure — a rejected row, a
+// constraint violation, a cancelled context, a lost connection — leaves no
+// row behind. A stream is read as the COPY encoder needs its rows, so that
+// reading and decoding the input overlap with the server writing the rows,
+// and no row is held beyond the one being encoded; the encoder's buffer
+// (64 KiB) is the only memory that grows with the input. Errors read
+// "copy <table>: ...", keep
 // the *pgconn.PgError reachable with errors.As, satisfy errors.Is(err,
 // context.Canceled) when the context was cancelled and, when the failing
 // row is known, carry its index in a *RowError. BulkUpsert and

@@ -296,10 +296,10 @@ func BindFields[T any](table *TableDef, fields ...Field[T]) (*Binding[T], error)
 }
 
 // copyReader is the binary COPY stream of a chunk of rows, encoded into
-// a reused buffer as pgconn reads it.
+// a reused buffer as pgconn reads it. next yields the chunk's rows; the
+// row it returns is encoded before next is called again.
 type copyReader[T any] struct {
-	rows     []T
-	i        int
+	next     func() (*T, bool)
 	fields   []encoder[T]
 	buf      []byte
 	off      int
@@ -310,8 +310,8 @@ type copyReader[T any] struct {
 // copyHeader is the binary COPY signature, flags and header extension length.
 const copyHeader = "PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
-func (r *copyReader[T]) reset(rows []T) {
-	r.rows, r.i, r.off, r.started, r.finished = rows, 0, 0, false, false
+func (r *copyReader[T]) reset(next func() (*T, bool)) {
+	r.next, r.off, r.started, r.finished = next, 0, false, false
 	r.buf = r.buf[:0]
 }
 
@@ -352,17 +352,17 @@ func (r *copyReader[T]) fill(want int) {
 		r.started = true
 	}
 	n := uint16(len(r.fields))
-	for r.i < len(r.rows) && len(b) < want {
-		row := &r.rows[r.i]
+	for len(b) < want {
+		row, ok := r.next()
+		if !ok {
+			b = append(b, 0xff, 0xff) // trailer
+			r.finished = true
+			break
+		}
 		b = binary.BigEndian.AppendUint16(b, n)
 		for _, e := range r.fields {
 			b = e(b, row)
 		}
-		r.i++
-	}
-	if r.i == len(r.rows) {
-		b = append(b, 0xff, 0xff) // trailer
-		r.finished = true
 	}
 	r.buf, r.off = b, 0
 }
