@@ -49,6 +49,21 @@ func bookBindings(t *testing.T, c *catalog.Catalog) map[string]*model.Binding[db
 	return map[string]*model.Binding[db.Book]{"fields": c.Books, "values": values}
 }
 
+// forBindings runs test as a parallel subtest for each of bookBindings.
+func forBindings(t *testing.T, test func(t *testing.T, binding *model.Binding[db.Book])) {
+	t.Parallel()
+	c, err := catalog.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, binding := range bookBindings(t, c) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, binding)
+		})
+	}
+}
+
 func makeBooks(authorID int64, n int) []db.Book {
 	books := make([]db.Book, n)
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -90,155 +105,139 @@ func countRows(t *testing.T, q interface {
 }
 
 func TestBulkCreate(t *testing.T) {
-	t.Parallel()
-	c, err := catalog.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, binding := range bookBindings(t, c) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			_, pool, author := catalogDB(t)
-			ctx := context.Background()
-			books := makeBooks(author, 10_000)
-			var progress []int64
-			var committed int64
-			b := binding.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
-			n, err := model.BulkCreate(ctx, pool, b, books,
-				model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n != 10_000 || committed != 10_000 {
-				t.Errorf("n = %d, after-commit hook got %d; want 10000", n, committed)
-			}
-			if want := []int64{3000, 6000, 9000, 10_000}; fmt.Sprint(progress) != fmt.Sprint(want) {
-				t.Errorf("progress %v, want %v", progress, want)
-			}
-			if got := countRows(t, pool, "books"); got != 10_000 {
-				t.Errorf("%d rows", got)
-			}
-			// Values arrive intact, NULL included.
-			var title string
-			var attrs []byte
-			var pub time.Time
-			if err := pool.QueryRow(ctx, "SELECT title, published_on, attributes FROM books WHERE isbn = $1", books[9999].Isbn).Scan(&title, &pub, &attrs); err != nil {
-				t.Fatal(err)
-			}
-			if title != books[9999].Title || !pub.Equal(books[9999].PublishedOn) || attrs != nil {
-				t.Errorf("row 9999 read back as %q %v %q", title, pub, attrs)
-			}
-		})
-	}
+	forBindings(t, func(t *testing.T, binding *model.Binding[db.Book]) {
+		_, pool, author := catalogDB(t)
+		ctx := context.Background()
+		books := makeBooks(author, 10_000)
+		var progress []int64
+		var committed int64
+		b := binding.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
+		n, err := model.BulkCreate(ctx, pool, b, books,
+			model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 10_000 || committed != 10_000 {
+			t.Errorf("n = %d, after-commit hook got %d; want 10000", n, committed)
+		}
+		if want := []int64{3000, 6000, 9000, 10_000}; fmt.Sprint(progress) != fmt.Sprint(want) {
+			t.Errorf("progress %v, want %v", progress, want)
+		}
+		if got := countRows(t, pool, "books"); got != 10_000 {
+			t.Errorf("%d rows", got)
+		}
+		// Values arrive intact, NULL included.
+		var title string
+		var attrs []byte
+		var pub time.Time
+		if err := pool.QueryRow(ctx, "SELECT title, published_on, attributes FROM books WHERE isbn = $1", books[9999].Isbn).Scan(&title, &pub, &attrs); err != nil {
+			t.Fatal(err)
+		}
+		if title != books[9999].Title || !pub.Equal(books[9999].PublishedOn) || attrs != nil {
+			t.Errorf("row 9999 read back as %q %v %q", title, pub, attrs)
+		}
+	})
 }
 
 // TestBulkCreateSeq streams rows: chunks, progress and the after-commit
 // hook as for a slice, a stream ending on a chunk boundary, the rows
 // pulled while the COPY runs, and a stream that panics.
 func TestBulkCreateSeq(t *testing.T) {
-	t.Parallel()
-	c, err := catalog.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, binding := range bookBindings(t, c) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			_, pool, author := catalogDB(t)
-			ctx := context.Background()
-			for _, tc := range []struct {
-				rows     int
-				progress string
-			}{
-				{10_000, "[3000 6000 9000 10000]"},
-				{9_000, "[3000 6000 9000]"},
-				{1, "[1]"},
-			} {
-				if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
-					t.Fatal(err)
-				}
-				books := makeBooks(author, tc.rows)
-				var progress []int64
-				var committed int64
-				b := binding.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
-				n, err := model.BulkCreateSeq(ctx, pool, b, seqOf(books),
-					model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n != int64(tc.rows) || committed != n || fmt.Sprint(progress) != tc.progress {
-					t.Errorf("%d rows: n = %d, hook got %d, progress %v; want %s", tc.rows, n, committed, progress, tc.progress)
-				}
-				if got := countRows(t, pool, "books"); got != tc.rows {
-					t.Errorf("%d rows in the table, want %d", got, tc.rows)
-				}
-			}
-
-			// The stream is read while the COPY runs, not gathered first:
-			// when the stream reaches its 4 000th row, another session
-			// sees the COPY in progress (polled: the server may not have
-			// read the statement yet on a loaded machine, but it can
-			// never see it if the rows are gathered before the COPY).
+	forBindings(t, func(t *testing.T, binding *model.Binding[db.Book]) {
+		_, pool, author := catalogDB(t)
+		ctx := context.Background()
+		for _, tc := range []struct {
+			rows     int
+			progress string
+		}{
+			{10_000, "[3000 6000 9000 10000]"},
+			{9_000, "[3000 6000 9000]"},
+			{1, "[1]"},
+		} {
 			if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
 				t.Fatal(err)
 			}
-			books := makeBooks(author, 5000)
-			copying := -1
-			stream := func(yield func(db.Book, error) bool) {
-				for i := range books {
-					for try := 0; i == 4000 && copying != 1 && try < 100; try++ {
-						if try > 0 {
-							time.Sleep(20 * time.Millisecond)
-						}
-						if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			books := makeBooks(author, tc.rows)
+			var progress []int64
+			var committed int64
+			b := binding.WithAfterCommit(func(_ context.Context, n int64) { committed = n })
+			n, err := model.BulkCreateSeq(ctx, pool, b, seqOf(books),
+				model.WithChunkSize(3000), model.WithProgress(func(n int64) { progress = append(progress, n) }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != int64(tc.rows) || committed != n || fmt.Sprint(progress) != tc.progress {
+				t.Errorf("%d rows: n = %d, hook got %d, progress %v; want %s", tc.rows, n, committed, progress, tc.progress)
+			}
+			if got := countRows(t, pool, "books"); got != tc.rows {
+				t.Errorf("%d rows in the table, want %d", got, tc.rows)
+			}
+		}
+
+		// The stream is read while the COPY runs, not gathered first:
+		// when the stream reaches its 4 000th row, another session
+		// sees the COPY in progress (polled: the server may not have
+		// read the statement yet on a loaded machine, but it can
+		// never see it if the rows are gathered before the COPY).
+		if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
+			t.Fatal(err)
+		}
+		books := makeBooks(author, 5000)
+		copying := -1
+		stream := func(yield func(db.Book, error) bool) {
+			for i := range books {
+				for try := 0; i == 4000 && copying != 1 && try < 100; try++ {
+					if try > 0 {
+						time.Sleep(20 * time.Millisecond)
+					}
+					if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
 							WHERE datname = current_database() AND state = 'active' AND query ILIKE 'COPY %'`).Scan(&copying); err != nil {
-							t.Error(err)
-							break
-						}
-					}
-					if !yield(books[i], nil) {
-						return
+						t.Error(err)
+						break
 					}
 				}
+				if !yield(books[i], nil) {
+					return
+				}
 			}
-			if n, err := model.BulkCreateSeq(ctx, pool, binding, stream); err != nil || n != 5000 {
-				t.Fatalf("BulkCreateSeq = %d, %v", n, err)
-			}
-			if copying != 1 {
-				t.Errorf("%d COPY statements running while the stream was read, want 1", copying)
-			}
+		}
+		if n, err := model.BulkCreateSeq(ctx, pool, binding, stream); err != nil || n != 5000 {
+			t.Fatalf("BulkCreateSeq = %d, %v", n, err)
+		}
+		if copying != 1 {
+			t.Errorf("%d COPY statements running while the stream was read, want 1", copying)
+		}
 
-			// A panic in the stream is re-raised in the caller's goroutine,
-			// after the rollback.
-			if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
-				t.Fatal(err)
-			}
-			panicking := func(yield func(db.Book, error) bool) {
-				for i := range books {
-					if i == 2500 {
-						panic("stream broke")
-					}
-					if !yield(books[i], nil) {
-						return
-					}
+		// A panic in the stream is re-raised in the caller's goroutine,
+		// after the rollback.
+		if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
+			t.Fatal(err)
+		}
+		panicking := func(yield func(db.Book, error) bool) {
+			for i := range books {
+				if i == 2500 {
+					panic("stream broke")
+				}
+				if !yield(books[i], nil) {
+					return
 				}
 			}
-			got := func() (p any) {
-				defer func() { p = recover() }()
-				model.BulkCreateSeq(ctx, pool, binding, panicking, model.WithChunkSize(1000))
-				return nil
-			}()
-			if got != "stream broke" {
-				t.Fatalf("recovered %v, want the stream's panic", got)
-			}
-			if n := countRows(t, pool, "books"); n != 0 {
-				t.Errorf("%d rows after the panic, want 0", n)
-			}
-			if n, err := model.BulkCreateSeq(ctx, pool, binding, seqOf(books[:10])); err != nil || n != 10 {
-				t.Fatalf("after the panic: %d, %v", n, err)
-			}
-		})
-	}
+		}
+		got := func() (p any) {
+			defer func() { p = recover() }()
+			model.BulkCreateSeq(ctx, pool, binding, panicking, model.WithChunkSize(1000))
+			return nil
+		}()
+		if got != "stream broke" {
+			t.Fatalf("recovered %v, want the stream's panic", got)
+		}
+		if n := countRows(t, pool, "books"); n != 0 {
+			t.Errorf("%d rows after the panic, want 0", n)
+		}
+		if n, err := model.BulkCreateSeq(ctx, pool, binding, seqOf(books[:10])); err != nil || n != 10 {
+			t.Fatalf("after the panic: %d, %v", n, err)
+		}
+	})
 }
 
 // TestBulkCreateViolation: a constraint violation in row 9 999 of 10 000,

@@ -5,23 +5,12 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
 )
 
 func TestBulkUpsert(t *testing.T) {
-	t.Parallel()
-	c, err := catalog.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, binding := range bookBindings(t, c) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			testBulkUpsert(t, binding)
-		})
-	}
+	forBindings(t, testBulkUpsert)
 }
 
 func testBulkUpsert(t *testing.T, b *model.Binding[db.Book]) {
