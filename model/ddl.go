@@ -24,7 +24,7 @@ func (r *Registry) CreateStatements() []string {
 	for _, t := range r.order {
 		for _, c := range t.fks {
 			if c.deferred {
-				out = append(out, "ALTER TABLE "+quoteIdent(t.name)+" ADD "+string(appendConstraint(nil, c)))
+				out = append(out, "ALTER TABLE "+t.quoted+" ADD "+string(appendConstraint(nil, c)))
 			}
 		}
 	}
@@ -40,7 +40,7 @@ func (r *Registry) DropStatements() []string {
 		t := r.order[i]
 		for _, c := range t.fks {
 			if c.deferred {
-				out = append(out, "ALTER TABLE "+quoteIdent(t.name)+" DROP CONSTRAINT "+quoteIdent(c.name))
+				out = append(out, "ALTER TABLE "+t.quoted+" DROP CONSTRAINT "+quoteIdent(c.name))
 			}
 		}
 	}
@@ -82,7 +82,7 @@ func (t *TableDef) AppendCreateSQL(b []byte) []byte {
 	d := &t.ddl
 	b = slices.Grow(b, d.size)
 	b = append(b, "CREATE TABLE "...)
-	b = append(b, d.name...)
+	b = append(b, t.quoted...)
 	b = append(b, " (\n"...)
 	for i, c := range t.columns {
 		if i > 0 {
@@ -101,11 +101,9 @@ func (t *TableDef) AppendCreateSQL(b []byte) []byte {
 }
 
 // tableDDL is what AppendCreateSQL assembles, rendered once by NewRegistry
-// after validation: the quoted table name, the width of the widest quoted
-// column name, each constraint clause created with the table and the
-// statement's length.
+// after validation: the width of the widest quoted column name, each
+// constraint clause created with the table and the statement's length.
 type tableDDL struct {
-	name        string
 	width       int
 	constraints []string
 	size        int
@@ -114,7 +112,7 @@ type tableDDL struct {
 // render fills t.ddl and each column's spec. NewRegistry calls it once the
 // tables are valid and the foreign keys closing cycles are known.
 func (t *TableDef) render() {
-	d := tableDDL{name: quoteIdent(t.name)}
+	var d tableDDL
 	for _, c := range t.columns {
 		d.width = max(d.width, len(c.quoted))
 		spec := string(c.typ)
@@ -133,7 +131,7 @@ func (t *TableDef) render() {
 		}
 		c.spec = spec
 	}
-	d.size = len("CREATE TABLE ") + len(d.name) + len(" (\n") + len("\n)")
+	d.size = len("CREATE TABLE ") + len(t.quoted) + len(" (\n") + len("\n)")
 	for i, c := range t.columns {
 		if i > 0 {
 			d.size += len(",\n")
@@ -204,7 +202,7 @@ func appendConstraint(b []byte, c *constraint) []byte {
 }
 
 func (t *TableDef) indexSQL(x *IndexDef) string {
-	b := make([]byte, 0, 64+len(x.name)+len(t.name)+len(x.where)+16*len(x.columns))
+	b := make([]byte, 0, 64+len(x.name)+len(t.quoted)+len(x.where)+16*len(x.columns))
 	b = append(b, "CREATE "...)
 	if x.unique {
 		b = append(b, "UNIQUE "...)
@@ -212,7 +210,7 @@ func (t *TableDef) indexSQL(x *IndexDef) string {
 	b = append(b, "INDEX "...)
 	b = appendIdent(b, x.name)
 	b = append(b, " ON "...)
-	b = appendIdent(b, t.name)
+	b = append(b, t.quoted...)
 	if x.method != BTree {
 		b = append(b, " USING "...)
 		b = append(b, x.method...)

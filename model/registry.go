@@ -72,7 +72,7 @@ func normalize(src *TableDef) (*TableDef, []error) {
 	fail := func(col string, err error, detail string) {
 		errs = append(errs, &Error{Table: src.name, Column: col, Err: err, Detail: detail})
 	}
-	t := &TableDef{name: src.name, byCol: make(map[string]int, len(src.columns))}
+	t := &TableDef{name: src.name, quoted: quoteIdent(src.name), byCol: make(map[string]int, len(src.columns))}
 	checkName(src.name, "", fail)
 	if len(src.columns) == 0 {
 		fail("", ErrNoColumns, "")

@@ -20,9 +20,10 @@ type TableDef struct {
 	err     error // a construction error (ManyToMany), reported by NewRegistry
 
 	// Set by NewRegistry.
-	reg   *Registry
-	byCol map[string]int
-	ddl   tableDDL
+	reg    *Registry
+	quoted string // quoteIdent(name)
+	byCol  map[string]int
+	ddl    tableDDL
 }
 
 // Table describes a table named name with the given columns, constraints

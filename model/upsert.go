@@ -100,7 +100,7 @@ func newUpsert[T any](b *Binding[T], c Conflict) (*upsert, error) {
 
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO ")
-	sb.WriteString(quoteIdent(t.name))
+	sb.WriteString(t.quoted)
 	sb.WriteString(" (")
 	sb.WriteString(cols)
 	sb.WriteString(") SELECT ")
@@ -126,7 +126,7 @@ func newUpsert[T any](b *Binding[T], c Conflict) (*upsert, error) {
 		}
 	}
 	return &upsert{
-		createSQL: "CREATE TEMP TABLE " + quoteIdent(upsertTable) + " AS SELECT " + cols + " FROM " + quoteIdent(t.name) + " WITH NO DATA",
+		createSQL: "CREATE TEMP TABLE " + quoteIdent(upsertTable) + " AS SELECT " + cols + " FROM " + t.quoted + " WITH NO DATA",
 		finishSQL: sb.String() + ";\nDROP TABLE " + staging,
 	}, nil
 }
