@@ -395,7 +395,7 @@ func median(ds []time.Duration) time.Duration {
 // rows. Built per call, as an ORM's multi-row insert does.
 func insertSQL(table string, rows int) string {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO " + table + " (author_id, isbn, title, published_on, price_cents, pages, attributes) VALUES ")
+	sb.WriteString("INSERT INTO " + table + " (" + strings.Join(bookColumns, ", ") + ") VALUES ")
 	p := 1
 	for i := range rows {
 		if i > 0 {

@@ -167,7 +167,6 @@ func seqFeeder[T any](b *Binding[T], rows iter.Seq2[T, error]) feeder[T] {
 				defer func() {
 					if p := recover(); p != nil {
 						panicked = p
-						held = false
 					}
 				}()
 				r, rerr, ok := next()
