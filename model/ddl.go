@@ -45,7 +45,7 @@ func (r *Registry) DropStatements() []string {
 		}
 	}
 	for i := len(r.order) - 1; i >= 0; i-- {
-		out = append(out, "DROP TABLE "+quoteIdent(r.order[i].name))
+		out = append(out, "DROP TABLE "+r.order[i].quoted)
 	}
 	return out
 }

@@ -84,7 +84,7 @@ func timeEncoder(t Type) func(b []byte, v time.Time) []byte {
 // only on the column type's storage type.
 func scalar[T, V any](column, kind string, get func(*T) V, enc func(t Type) func([]byte, V) []byte) Field[T] {
 	return Field[T]{column: column, kind: kind, bind: func(t Type) encoder[T] {
-		e := enc(t.base())
+		e := enc(t.Base())
 		if e == nil {
 			return nil
 		}
@@ -95,7 +95,7 @@ func scalar[T, V any](column, kind string, get func(*T) V, enc func(t Type) func
 // nullable is scalar for a pointer getter: nil is NULL.
 func nullable[T, V any](column, kind string, get func(*T) *V, enc func(t Type) func([]byte, V) []byte) Field[T] {
 	return Field[T]{column: column, kind: kind, bind: func(t Type) encoder[T] {
-		e := enc(t.base())
+		e := enc(t.Base())
 		if e == nil {
 			return nil
 		}

@@ -316,7 +316,7 @@ func (r *Registry) validateReferences() []error {
 				if from == nil {
 					continue // reported by normalize
 				}
-				if from.typ.base() != to.typ.base() {
+				if from.typ.Base() != to.typ.Base() {
 					errs = append(errs, &Error{Table: t.name, Column: n, Err: ErrTypeMismatch,
 						Detail: string(from.typ) + " references " + quote(c.refTable) + "." + quote(to.name) + " " + string(to.typ)})
 				}

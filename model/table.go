@@ -41,6 +41,11 @@ func Table(name string, elems ...Element) *TableDef {
 // Name is the table's name.
 func (t *TableDef) Name() string { return t.name }
 
+// Quoted returns the table's name quoted as an identifier, as every
+// statement this package writes has it. Set by NewRegistry: empty for a
+// table that is not from a Registry.
+func (t *TableDef) Quoted() string { return t.quoted }
+
 // Columns lists the table's column names in order.
 func (t *TableDef) Columns() []string {
 	out := make([]string, len(t.columns))
@@ -108,6 +113,10 @@ func (c *ColumnDef) addTo(t *TableDef) { t.columns = append(t.columns, c) }
 
 // Name is the column's name.
 func (c *ColumnDef) Name() string { return c.name }
+
+// Quoted returns the column's name quoted as an identifier. Set by
+// NewRegistry: empty for a column that is not from a Registry.
+func (c *ColumnDef) Quoted() string { return c.quoted }
 
 // Type is the column's type.
 func (c *ColumnDef) Type() Type { return c.typ }
@@ -328,7 +337,7 @@ func ManyToMany(name string, left, right Link) *TableDef {
 			t.err = &Error{Table: name, Column: l.Column, Err: ErrNoPrimaryKey, Detail: "in table " + quote(l.Table.name)}
 			return t
 		}
-		Col(l.Column, pk.typ.base()).NotNull().References(l.Table.name, pk.name).OnDelete(Cascade).addTo(t)
+		Col(l.Column, pk.typ.Base()).NotNull().References(l.Table.name, pk.name).OnDelete(Cascade).addTo(t)
 	}
 	PrimaryKey(left.Column, right.Column).addTo(t)
 	Index(right.Column).addTo(t)

@@ -50,9 +50,9 @@ func (t Type) IsArray() bool { return strings.HasSuffix(string(t), "[]") }
 // Elem is the element type of an array type, or t itself.
 func (t Type) Elem() Type { return Type(strings.TrimSuffix(string(t), "[]")) }
 
-// base is the storage type of t: the serial types are stored as integers.
+// Base is the storage type of t: the serial types are stored as integers.
 // Two columns may be linked by a foreign key when their base types are equal.
-func (t Type) base() Type {
+func (t Type) Base() Type {
 	switch t {
 	case SmallSerial:
 		return SmallInt

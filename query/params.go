@@ -334,8 +334,6 @@ func (e *Endpoint[T]) parseFilter(key, val string) (Cond, error) {
 		if a, d = parseValue(lo, f.class); d == "" {
 			b, d = parseValue(hi, f.class)
 		}
-	case OpLike, OpILike, OpContains, OpIContains, OpPrefix, OpIPrefix:
-		a, d = parseValue(val, classText)
 	default:
 		a, d = parseValue(val, f.class)
 	}

@@ -469,19 +469,14 @@ func (s *Schema) renderCond(b *strings.Builder, t *tableMeta, c *Cond, n *int) {
 		return
 	case opNot:
 		b.WriteString("NOT ")
-		if len(kids) == 1 {
-			k := &kids[0]
-			if k.op == opAnd || k.op == opOr { // parenthesised already
-				s.renderCond(b, t, k, n)
-				return
-			}
-			b.WriteByte('(')
+		k := &kids[0]                      // Not has exactly one operand
+		if k.op == opAnd || k.op == opOr { // parenthesised already
 			s.renderCond(b, t, k, n)
-			b.WriteByte(')')
 			return
 		}
-		all := And(kids...)
-		s.renderCond(b, t, &all, n)
+		b.WriteByte('(')
+		s.renderCond(b, t, k, n)
+		b.WriteByte(')')
 		return
 	case opInSelect:
 		sub := s.byName[c.x.table]

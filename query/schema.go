@@ -76,12 +76,12 @@ func classOf(t model.Type) class {
 	if t.IsArray() {
 		return classOther
 	}
-	switch t {
-	case model.SmallInt, model.SmallSerial:
+	switch t.Base() {
+	case model.SmallInt:
 		return classInt16
-	case model.Integer, model.Serial:
+	case model.Integer:
 		return classInt32
-	case model.BigInt, model.BigSerial:
+	case model.BigInt:
 		return classInt64
 	case model.Real, model.Double:
 		return classFloat
@@ -137,10 +137,10 @@ func NewSchema(reg *model.Registry, opts Options) (*Schema, error) {
 	}
 	for i, td := range reg.Tables() {
 		names := td.Columns()
-		tm := &tableMeta{id: i, name: td.Name(), quoted: quoteIdent(td.Name()), byName: make(map[string]int, len(names))}
+		tm := &tableMeta{id: i, name: td.Name(), quoted: td.Quoted(), byName: make(map[string]int, len(names))}
 		for j, n := range names {
 			c := td.Column(n)
-			tm.cols = append(tm.cols, colMeta{name: n, quoted: quoteIdent(n), class: classOf(c.Type()), nullable: c.Nullable()})
+			tm.cols = append(tm.cols, colMeta{name: n, quoted: c.Quoted(), class: classOf(c.Type()), nullable: c.Nullable()})
 			tm.byName[n] = j
 		}
 		s.tables = append(s.tables, tm)
@@ -167,10 +167,4 @@ func (t *tableMeta) col(name string) (int, error) {
 		return 0, &Error{Table: t.name, Column: name, Err: ErrUnknownColumn}
 	}
 	return i, nil
-}
-
-// quoteIdent quotes an identifier for PostgreSQL: double quotes around it,
-// inner double quotes doubled. Names come from the metadata only.
-func quoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
