@@ -223,7 +223,7 @@ func (x *run) profileIfMissed(ctx context.Context) string {
 	logf("get-by-id below target: CPU profile of aquila at %d clients", g.aquilaBestClients)
 	prof := filepath.Join(x.tmp, "cpu.out")
 	_, err := x.r.run(ctx, 10*time.Minute, filepath.Join(x.root, "bench"),
-		append(x.testEnvFor(), "AQUILA_BENCH_CLIENTS="+strconv.Itoa(g.aquilaBestClients)),
+		append(x.testEnv, "AQUILA_BENCH_CLIENTS="+strconv.Itoa(g.aquilaBestClients)),
 		x.bin("bench.test"), "-test.run", "^$", "-test.bench", "^BenchmarkGetByID$/^aquila$",
 		"-test.benchtime", x.plan.getTime, "-test.cpuprofile", prof)
 	if err != nil {

@@ -3,13 +3,14 @@ package main
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // report writes RESULTS.md, the charts and the raw outputs of a run.
@@ -470,11 +471,11 @@ func (rp *report) commandsSection() {
 	rp.p("with")
 	rp.p("")
 	rp.p("```sh")
-	rp.p("DATABASE_URL=%s", redactDSN(rp.srv.dsn("postgres")))
-	rp.p("AQUILA_BENCH_PGBENCH_DSN=%s", redactDSN(rp.srv.dsn(pgbenchDB)))
-	rp.p("AQUILA_BENCH_COPY_DSN=%s", redactDSN(rp.srv.dsn(copyDB)))
-	rp.p("AQUILA_BENCH_PEERS_DSN=%s", redactDSN(rp.srv.dsn(peersDB)))
-	rp.p("AQUILA_BENCH_SEED_DSN=%s", redactDSN(rp.srv.dsn(seedDB)))
+	rp.p("DATABASE_URL=%s", postgres.Redact(rp.srv.dsn("postgres")))
+	rp.p("AQUILA_BENCH_PGBENCH_DSN=%s", postgres.Redact(rp.srv.dsn(pgbenchDB)))
+	rp.p("AQUILA_BENCH_COPY_DSN=%s", postgres.Redact(rp.srv.dsn(copyDB)))
+	rp.p("AQUILA_BENCH_PEERS_DSN=%s", postgres.Redact(rp.srv.dsn(peersDB)))
+	rp.p("AQUILA_BENCH_SEED_DSN=%s", postgres.Redact(rp.srv.dsn(seedDB)))
 	if env, err := rp.srv.libpqEnv("postgres"); err == nil {
 		for _, e := range env {
 			if k, v, _ := strings.Cut(e, "="); k == "PGHOST" || k == "PGPORT" || k == "PGSSLMODE" {
@@ -495,18 +496,6 @@ func (rp *report) commandsSection() {
 // redactCommand shortens temporary paths.
 func redactCommand(c, tmp string) string {
 	return strings.ReplaceAll(c, tmp, "$TMP")
-}
-
-// redactDSN hides a password in a DSN.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "…"
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
 
 func (rp *report) methodSection() {

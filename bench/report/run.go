@@ -54,8 +54,11 @@ type run struct {
 	res     *results
 	raw     map[string]*strings.Builder // phase → raw output
 	testEnv []string
-	started time.Time
-	phases  map[string]time.Duration // wall time per phase, all repetitions
+	// rootInjector: the root package has BenchmarkRequestInjector (found
+	// by build; the seed phase runs it every repetition).
+	rootInjector bool
+	started      time.Time
+	phases       map[string]time.Duration // wall time per phase, all repetitions
 }
 
 func runReport(ctx context.Context, o options) error {
@@ -178,7 +181,8 @@ func (x *run) build(ctx context.Context) error {
 	if _, err := x.r.run(ctx, 10*time.Minute, peers, nil, "go", "test", "-c", "-o", x.bin("peers.test"), "."); err != nil {
 		return err
 	}
-	if hasRootInjectorBench(x.root) {
+	x.rootInjector = hasRootInjectorBench(x.root)
+	if x.rootInjector {
 		if _, err := x.r.run(ctx, 10*time.Minute, x.root, nil, "go", "test", "-c", "-o", x.bin("root.test"), "."); err != nil {
 			return err
 		}
@@ -202,16 +206,13 @@ func hasRootInjectorBench(root string) bool {
 // rep of phase.
 func (x *run) goBench(ctx context.Context, rep int, phase, bin, dir string, env []string, args ...string) (string, error) {
 	args = append([]string{"-test.run", "^$", "-test.benchmem"}, args...)
-	out, err := x.r.run(ctx, 15*time.Minute, dir, append(x.testEnvFor(), env...), bin, args...)
+	out, err := x.r.run(ctx, 15*time.Minute, dir, append(x.testEnv, env...), bin, args...)
 	if err != nil {
 		return out, err
 	}
 	x.record(rep, phase, out)
 	return out, nil
 }
-
-// testEnvFor returns the environment of test binaries.
-func (x *run) testEnvFor() []string { return x.testEnv }
 
 // record parses out into the results and appends it to the raw output of
 // phase.
@@ -231,7 +232,7 @@ func (x *run) seed(ctx context.Context, rep int) error {
 	if err != nil {
 		return err
 	}
-	if hasRootInjectorBench(x.root) {
+	if x.rootInjector {
 		_, err = x.goBench(ctx, rep, "seed", x.bin("root.test"), x.root, nil,
 			"-test.bench", "^BenchmarkRequestInjector$", "-test.benchtime", x.plan.microTime)
 	}

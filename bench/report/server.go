@@ -104,27 +104,27 @@ func (s *server) dsn(database string) string { return s.dsnURL(database).String(
 
 // recreateDB drops database if it exists and creates it empty.
 func (s *server) recreateDB(ctx context.Context, database string) error {
-	conn, err := pgx.Connect(ctx, s.admin.String())
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
 	ident := pgx.Identifier{database}.Sanitize()
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
-		return err
-	}
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+ident)
-	return err
+	return s.adminExec(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)", "CREATE DATABASE "+ident)
 }
 
 func (s *server) dropDB(ctx context.Context, database string) error {
+	return s.adminExec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{database}.Sanitize()+" WITH (FORCE)")
+}
+
+// adminExec runs stmts in order on one admin connection.
+func (s *server) adminExec(ctx context.Context, stmts ...string) error {
 	conn, err := pgx.Connect(ctx, s.admin.String())
 	if err != nil {
 		return err
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{database}.Sanitize()+" WITH (FORCE)")
-	return err
+	for _, stmt := range stmts {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // serverInfo is what the report says about the server.
