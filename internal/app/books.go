@@ -339,22 +339,13 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func (e *recordErr) toError() *Error {
 	field := "records[" + itoa(e.index) + "]"
 	var ae *Error
-	if errors.As(e.err, &ae) {
-		if ae.Field != "" {
-			field += "." + ae.Field
-		}
-		return &Error{Code: ae.Code, Field: field, Message: ae.Message, Err: e}
+	if !errors.As(e.err, &ae) {
+		ae = jsonError(e.err)
 	}
-	if je := jsonError(e.err); je != nil {
-		var j *Error
-		if errors.As(je, &j) {
-			if j.Field != "" {
-				field += "." + j.Field
-			}
-			return &Error{Code: j.Code, Field: field, Message: j.Message, Err: e}
-		}
+	if ae.Field != "" {
+		field += "." + ae.Field
 	}
-	return &Error{Code: CodeInvalid, Field: field, Message: e.err.Error(), Err: e}
+	return &Error{Code: ae.Code, Field: field, Message: ae.Message, Err: e}
 }
 
 // keyValue parses the integer N of a violation detail

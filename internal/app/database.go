@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/schema"
@@ -95,6 +93,3 @@ func ProvideRouter(ctx context.Context, cfg Config, dsn DSN, _ Migrated, tracer 
 		log.Info("database pools closed")
 	}, nil
 }
-
-// ProvidePrimary is the primary's pool.
-func ProvidePrimary(r *postgres.Router) *pgxpool.Pool { return r.Primary() }

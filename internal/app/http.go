@@ -193,7 +193,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 // jsonError maps a json decoding error to an *Error that names the field.
-func jsonError(err error) error {
+func jsonError(err error) *Error {
 	var tooLarge *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError

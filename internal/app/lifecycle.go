@@ -27,9 +27,6 @@ func (l *Lifecycle) SetReady(api http.Handler) {
 // requests already routed are still served while the server drains.
 func (l *Lifecycle) SetStopping() { l.ready.Store(false) }
 
-// Ready reports whether SetReady was called and SetStopping was not.
-func (l *Lifecycle) Ready() bool { return l.ready.Load() }
-
 // ServeHTTP implements http.Handler.
 func (l *Lifecycle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
