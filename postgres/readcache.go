@@ -837,19 +837,11 @@ func (k StatementKind) String() string {
 //
 //   - sqlc's header "-- name: X :cmd" with an exec, execrows, execresult,
 //     execlastid, copyfrom or batchexec command is a write;
-//   - otherwise the first keyword must be SELECT, WITH, VALUES, TABLE or
-//     SHOW, and no later word (outside comments, string literals and quoted
-//     identifiers) may be one that writes or locks: INSERT, UPDATE, DELETE,
-//     MERGE, INTO (SELECT INTO), SHARE (FOR SHARE / KEY SHARE), TRUNCATE,
-//     COPY, CALL, LOCK, NOTIFY, or a call of nextval, setval, set_config,
-//     pg_notify, txid_current, pg_current_xact_id, pg_advisory_*,
-//     pg_try_advisory_*, lo_* or dblink*;
-//   - anything else, including malformed text, is a write.
+//   - otherwise the statement is what ClassifySQL says of its text.
 //
-// A word that only looks like one of these (a column named "share")
-// makes a read a write: it goes uncached, never stale. A SELECT calling a
-// user-defined function with side effects is not detected; run such
-// statements with Exec or through WithoutReadCache.
+// Replica pools prepare, and Open warms, only what Classify calls a read;
+// internal/routegen routes sqlc's :one and :many queries by ClassifySQL,
+// so the three agree.
 func Classify(sql string) StatementKind {
 	if cmd, ok := sqlcCommand(sql); ok {
 		switch cmd {
@@ -857,39 +849,87 @@ func Classify(sql string) StatementKind {
 			return StatementWrite
 		}
 	}
+	k, _ := ClassifySQL(sql)
+	return k
+}
+
+// ClassifySQL classifies a SQL text and names what decided it. A read's
+// first keyword is SELECT, WITH, VALUES or TABLE, and no later word
+// (outside comments, string literals and quoted identifiers) writes or
+// locks: INSERT, UPDATE, DELETE, MERGE, INTO (SELECT INTO), SHARE (FOR
+// SHARE / KEY SHARE), TRUNCATE, COPY, CALL, LOCK, NOTIFY, or nextval,
+// setval, set_config, pg_notify, txid_current, pg_current_xact_id,
+// pg_current_wal_*, pg_advisory_*, pg_try_advisory_*, lo_* or dblink*.
+// Anything else, including an empty or malformed text, is a write. The
+// reason is the first keyword of a read ("SELECT"), or what makes a write
+// one ("INSERT", "FOR UPDATE", "SELECT INTO", "calls nextval", "empty
+// statement", "malformed SQL").
+//
+// A word that only looks like one of these (a column named "share")
+// makes a read a write: it goes uncached and to the primary, never stale.
+// A SELECT calling a user-defined function with side effects is not
+// detected; run such statements with Exec, through WithoutReadCache, or
+// mark the sqlc query aquila:primary.
+func ClassifySQL(sql string) (StatementKind, string) {
 	lx := lexer{s: sql}
-	first := true
+	first, prev := "", ""
 	for {
 		w, ok := lx.word()
 		if !ok {
-			if lx.bad || first {
-				return StatementWrite
+			switch {
+			case lx.bad:
+				return StatementWrite, "malformed SQL"
+			case first == "":
+				return StatementWrite, "empty statement"
 			}
-			return StatementRead
+			return StatementRead, strings.ToUpper(first)
 		}
 		w = strings.ToLower(w)
-		if first {
+		if first == "" {
+			first = w
 			switch w {
-			case "select", "with", "values", "table", "show":
-				first = false
+			case "select", "with", "values", "table":
+				prev = w
 				continue
 			}
-			return StatementWrite
+			return StatementWrite, strings.ToUpper(w)
 		}
-		if writeWord(w) {
-			return StatementWrite
+		if why := writeWord(w, prev, &lx); why != "" {
+			return StatementWrite, why
 		}
+		prev = w
 	}
 }
 
-func writeWord(w string) bool {
+// writeWord returns why the word w that lx has just read (lower case; prev
+// is the word before it) makes a statement a write, or "".
+func writeWord(w, prev string, lx *lexer) string {
 	switch w {
-	case "insert", "update", "delete", "merge", "into", "share", "truncate", "copy", "call", "lock", "notify",
-		"nextval", "setval", "set_config", "pg_notify", "txid_current", "pg_current_xact_id":
-		return true
+	case "update":
+		if prev == "for" || prev == "key" {
+			return "FOR UPDATE"
+		}
+		return "UPDATE"
+	case "into":
+		return "SELECT INTO"
+	case "for":
+		if next := lx.peekWord(); next == "share" || next == "key" {
+			return "FOR SHARE"
+		}
+		return ""
+	case "insert", "delete", "merge", "share", "truncate", "copy", "call", "lock", "notify":
+		return strings.ToUpper(w)
+	case "nextval", "setval", "set_config", "pg_notify", "txid_current", "pg_current_xact_id":
+	default:
+		if !strings.HasPrefix(w, "pg_advisory") && !strings.HasPrefix(w, "pg_try_advisory") &&
+			!strings.HasPrefix(w, "pg_current_wal_") && !strings.HasPrefix(w, "lo_") && !strings.HasPrefix(w, "dblink") {
+			return ""
+		}
 	}
-	return strings.HasPrefix(w, "pg_advisory") || strings.HasPrefix(w, "pg_try_advisory") ||
-		strings.HasPrefix(w, "lo_") || strings.HasPrefix(w, "dblink")
+	if lx.call {
+		return "calls " + w
+	}
+	return "names " + w
 }
 
 // sqlcCommand returns the ":cmd" of a leading "-- name: X :cmd" line.
@@ -914,9 +954,18 @@ func sqlcCommand(sql string) (string, bool) {
 // parameters and punctuation. bad is set on an unterminated literal or
 // comment.
 type lexer struct {
-	s   string
-	i   int
-	bad bool
+	s    string
+	i    int
+	bad  bool
+	call bool // the last word is followed by "("
+}
+
+// peekWord returns the next word in lower case without consuming it.
+func (l *lexer) peekWord() string {
+	saved := *l
+	w, _ := l.word()
+	*l = saved
+	return strings.ToLower(w)
 }
 
 func isIdentStart(c byte) bool {
@@ -993,6 +1042,11 @@ func (l *lexer) word() (string, bool) {
 			if (w == "e" || w == "E") && j < len(s) && s[j] == '\'' {
 				continue // E'...' string: the quote case handles it
 			}
+			k := j
+			for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r') {
+				k++
+			}
+			l.call = k < len(s) && s[k] == '('
 			return w, true
 		case c >= '0' && c <= '9':
 			for l.i < len(s) && (isIdentChar(s[l.i]) || s[l.i] == '.') {

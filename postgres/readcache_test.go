@@ -620,6 +620,8 @@ func TestClassify(t *testing.T) {
 		"-- name: Odd :exec\nSELECT 1",
 		`CALL p()`,
 		`LOCK TABLE t`,
+		`SELECT pg_current_wal_lsn()`,
+		`SHOW work_mem`,
 	}
 	for _, s := range reads {
 		if k := postgres.Classify(s); k != postgres.StatementRead {

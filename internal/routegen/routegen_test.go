@@ -57,6 +57,10 @@ func TestClassify(t *testing.T) {
 		{":one", "SELECT pg_notify('c', 'm')", "", false, ":one, calls pg_notify"},
 		{":one", "SELECT pg_current_xact_id()", "", false, ":one, calls pg_current_xact_id"},
 		{":one", "SELECT pg_current_wal_lsn()", "", false, ":one, calls pg_current_wal_lsn"},
+		{":one", "SELECT lo_create(0)", "", false, ":one, calls lo_create"},
+		{":one", "SELECT set_config('a.b', $1, true)", "", false, ":one, calls set_config"},
+		{":many", "SHOW work_mem", "", false, ":many, SHOW"},
+		{":one", "SELECT 'unterminated", "", false, ":one, malformed SQL"},
 		{":one", "SELECT 1", "Fresh.\naquila:primary\n", false, ":one, marked aquila:primary"},
 		{":one", "-- only a comment\n", "", false, ":one, empty statement"},
 	} {
