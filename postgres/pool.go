@@ -43,8 +43,12 @@ func Open(ctx context.Context, cfg Config) (*pgxpool.Pool, error) {
 	}
 	if pcfg.ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement && len(cfg.Prepare) > 0 {
 		stmts := cfg.Prepare
+		reads := make([]bool, len(stmts)) // classified once, not per connection
+		for i, sql := range stmts {
+			reads[i] = Classify(sql) == StatementRead
+		}
 		pcfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
-			return prepareAll(ctx, conn, stmts)
+			return prepareAll(ctx, conn, stmts, reads)
 		}
 	}
 
@@ -117,19 +121,19 @@ func warm(ctx context.Context, pool *pgxpool.Pool, n int) error {
 
 // prepareAll prepares each statement under its own text as name, which is
 // where pgx looks first when the same text is queried. It then runs every
-// statement Classify calls a read once with zero-valued arguments, in one
-// pipelined batch inside a read-only transaction: a new backend's first
-// execution of a statement loads catalog caches, plans it and initialises
-// its index scans, which costs milliseconds that would otherwise land on the
-// first request.
-func prepareAll(ctx context.Context, conn *pgx.Conn, stmts []string) error {
+// statement Classify calls a read (reads[i]) once with zero-valued
+// arguments, in one pipelined batch inside a read-only transaction: a new
+// backend's first execution of a statement loads catalog caches, plans it
+// and initialises its index scans, which costs milliseconds that would
+// otherwise land on the first request.
+func prepareAll(ctx context.Context, conn *pgx.Conn, stmts []string, reads []bool) error {
 	var b pgx.Batch
-	for _, sql := range stmts {
+	for i, sql := range stmts {
 		sd, err := conn.Prepare(ctx, sql, sql)
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", firstLine(sql), err)
 		}
-		if Classify(sql) == StatementRead {
+		if reads[i] {
 			b.Queue(sql, warmArgs(sd.ParamOIDs)...)
 		}
 	}

@@ -220,6 +220,11 @@ func (s *ReadScope) Query(ctx context.Context, sql string, args ...any) (pgx.Row
 		}
 		return &writeRows{Rows: rows, s: s}, nil
 	}
+	return s.queryRead(ctx, sql, args)
+}
+
+// queryRead is Query for a statement the cache calls a read.
+func (s *ReadScope) queryRead(ctx context.Context, sql string, args []any) (pgx.Rows, error) {
 	key, ok := s.key(ctx, sql, args)
 	if !ok {
 		return s.db.Query(ctx, sql, args...)
@@ -253,7 +258,7 @@ func (s *ReadScope) QueryRow(ctx context.Context, sql string, args ...any) pgx.R
 		s.Invalidate()
 		return writeRow{Row: s.db.QueryRow(ctx, sql, args...), s: s}
 	}
-	rows, err := s.Query(ctx, sql, args...)
+	rows, err := s.queryRead(ctx, sql, args)
 	return &scopeRow{rows: rows, err: err}
 }
 

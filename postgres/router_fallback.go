@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -58,16 +57,12 @@ func classify(ctx context.Context, err error) (retry, down, wrote bool) {
 		return false, false, false
 	}
 	var connectErr *pgconn.ConnectError
-	var netErr net.Error
+	var netErr net.Error // also every syscall.Errno (ECONNREFUSED, ECONNRESET, EPIPE) and net.ErrClosed
 	switch {
 	case errors.As(err, &connectErr),
 		errors.Is(err, pgconn.ErrConnClosed),
 		errors.Is(err, io.EOF),
 		errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, net.ErrClosed),
-		errors.Is(err, syscall.ECONNREFUSED),
-		errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.EPIPE),
 		errors.As(err, &netErr),
 		pgconn.SafeToRetry(err):
 		return true, true, false
