@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -131,7 +132,8 @@ func prepareAll(ctx context.Context, conn *pgx.Conn, stmts []string, reads []boo
 	for i, sql := range stmts {
 		sd, err := conn.Prepare(ctx, sql, sql)
 		if err != nil {
-			return fmt.Errorf("prepare %q: %w", firstLine(sql), err)
+			first, _, _ := strings.Cut(sql, "\n")
+			return fmt.Errorf("prepare %q: %w", first, err)
 		}
 		if reads[i] {
 			b.Queue(sql, warmArgs(sd.ParamOIDs)...)
@@ -175,16 +177,6 @@ func warmArgs(oids []uint32) []any {
 		}
 	}
 	return args
-}
-
-// firstLine is the "-- name: X :one" line sqlc puts first in every statement.
-func firstLine(sql string) string {
-	for i := 0; i < len(sql); i++ {
-		if sql[i] == '\n' {
-			return sql[:i]
-		}
-	}
-	return sql
 }
 
 // describe names the server without credentials: user@host:port/database.

@@ -848,7 +848,7 @@ func (k StatementKind) String() string {
 // internal/routegen routes sqlc's :one and :many queries by ClassifySQL,
 // so the three agree.
 func Classify(sql string) StatementKind {
-	if cmd, ok := sqlcCommand(sql); ok {
+	if _, cmd, ok := SQLCName(sql); ok {
 		switch cmd {
 		case ":exec", ":execrows", ":execresult", ":execlastid", ":copyfrom", ":batchexec":
 			return StatementWrite
@@ -937,21 +937,21 @@ func writeWord(w, prev string, lx *lexer) string {
 	return "names " + w
 }
 
-// sqlcCommand returns the ":cmd" of a leading "-- name: X :cmd" line.
-func sqlcCommand(sql string) (string, bool) {
-	s := strings.TrimLeft(sql, " \t\r\n")
-	rest, ok := strings.CutPrefix(s, "-- name:")
+// SQLCName returns the name and command of the header line sqlc writes
+// before each query, "-- name: X :cmd", when sql starts with one (after
+// blank space). Nothing else in aquila parses that line.
+func SQLCName(sql string) (name, cmd string, ok bool) {
+	rest, ok := strings.CutPrefix(strings.TrimLeft(sql, " \t\r\n"), "-- name:")
 	if !ok {
-		return "", false
+		return "", "", false
 	}
-	if i := strings.IndexByte(rest, '\n'); i >= 0 {
-		rest = rest[:i]
+	line, _, _ := strings.Cut(rest, "\n")
+	name, cmd, _ = strings.Cut(strings.TrimSpace(line), " ")
+	cmd = strings.TrimSpace(cmd)
+	if name == "" || len(cmd) < 2 || cmd[0] != ':' || strings.ContainsAny(cmd, " \t\r") {
+		return "", "", false
 	}
-	f := strings.Fields(rest)
-	if len(f) < 2 || !strings.HasPrefix(f[len(f)-1], ":") {
-		return "", false
-	}
-	return f[len(f)-1], true
+	return name, cmd, true
 }
 
 // lexer yields the bare words of a SQL text, skipping whitespace,

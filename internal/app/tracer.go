@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // Tracer is the pgx tracer of every pooled connection: it records each
@@ -21,7 +23,7 @@ type Tracer struct {
 	withArgs  bool
 	queries   *prometheus.HistogramVec
 	other     prometheus.Observer // the "other" child, for unnamed SQL
-	observers sync.Map            // SQL text → prometheus.Observer
+	observers sync.Map            // sqlc SQL text or batch/copy label → prometheus.Observer
 }
 
 // ProvideTracer builds the tracer from the config.
@@ -36,11 +38,13 @@ func ProvideTracer(cfg Config, log *slog.Logger, m *Metrics) *Tracer {
 
 type traceKey struct{}
 
-// traceStart is what a query start leaves in its context.
+// traceStart is what a query start leaves in its context: the SQL of a
+// query, or the label of a batch or a COPY.
 type traceStart struct {
-	sql  string
-	args []any
-	at   time.Time
+	sql   string
+	label string
+	args  []any
+	at    time.Time
 }
 
 // TraceQueryStart implements pgx.QueryTracer.
@@ -57,7 +61,7 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQuer
 
 // TraceBatchStart implements pgx.BatchTracer.
 func (t *Tracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	return context.WithValue(ctx, traceKey{}, &traceStart{sql: "-- name: batch\n", at: time.Now()})
+	return context.WithValue(ctx, traceKey{}, &traceStart{label: "batch", at: time.Now()})
 }
 
 // TraceBatchQuery implements pgx.BatchTracer.
@@ -72,8 +76,8 @@ func (t *Tracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatc
 
 // TraceCopyFromStart implements pgx.CopyFromTracer.
 func (t *Tracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromStartData) context.Context {
-	name := "-- name: copy " + strings.Join(d.TableName, ".") + "\n"
-	return context.WithValue(ctx, traceKey{}, &traceStart{sql: name, at: time.Now()})
+	label := "copy " + strings.Join(d.TableName, ".")
+	return context.WithValue(ctx, traceKey{}, &traceStart{label: label, at: time.Now()})
 }
 
 // TraceCopyFromEnd implements pgx.CopyFromTracer.
@@ -85,11 +89,11 @@ func (t *Tracer) TraceCopyFromEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceC
 
 func (t *Tracer) done(ctx context.Context, s *traceStart, err error) {
 	dur := time.Since(s.at)
-	t.observer(s.sql).Observe(dur.Seconds())
+	t.observer(s).Observe(dur.Seconds())
 	if dur < t.slow {
 		return
 	}
-	attrs := []slog.Attr{slog.String("statement", statementName(s.sql)), slog.Duration("duration", dur)}
+	attrs := []slog.Attr{slog.String("statement", s.name()), slog.Duration("duration", dur)}
 	if t.withArgs && len(s.args) > 0 {
 		attrs = append(attrs, slog.Any("args", s.args))
 	}
@@ -102,31 +106,35 @@ func (t *Tracer) done(ctx context.Context, s *traceStart, err error) {
 // observer caches the histogram child per named statement, so the label
 // lookup is paid once per statement, not per query. Unnamed (dynamic) SQL
 // shares the "other" label and is never cached, so the map stays bounded.
-func (t *Tracer) observer(sql string) prometheus.Observer {
-	if !strings.HasPrefix(sql, "-- name: ") {
-		return t.other
+func (t *Tracer) observer(s *traceStart) prometheus.Observer {
+	key := s.label
+	if key == "" {
+		if !strings.HasPrefix(s.sql, "-- name:") {
+			return t.other
+		}
+		key = s.sql
 	}
-	if o, ok := t.observers.Load(sql); ok {
+	if o, ok := t.observers.Load(key); ok {
 		return o.(prometheus.Observer)
 	}
-	o := t.queries.WithLabelValues(statementName(sql))
-	t.observers.Store(sql, o)
+	name := s.name()
+	if name == "other" {
+		return t.other
+	}
+	o := t.queries.WithLabelValues(name)
+	t.observers.Store(key, o)
 	return o
 }
 
-// statementName is X from sqlc's "-- name: X :kind" first line, or "other"
-// (dynamic SQL keeps the label set bounded).
-func statementName(sql string) string {
-	const p = "-- name: "
-	if !strings.HasPrefix(sql, p) {
-		return "other"
+// name is the metric and log label: a batch's or COPY's label, X from
+// sqlc's "-- name: X :cmd" line, or "other" (dynamic SQL keeps the label
+// set bounded).
+func (s *traceStart) name() string {
+	if s.label != "" {
+		return s.label
 	}
-	line := sql[len(p):]
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
+	if name, _, ok := postgres.SQLCName(s.sql); ok {
+		return name
 	}
-	if i := strings.Index(line, " :"); i >= 0 {
-		line = line[:i]
-	}
-	return line
+	return "other"
 }

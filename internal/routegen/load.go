@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // errNoQuerier is returned when the package has no Querier interface.
@@ -167,11 +169,11 @@ func findQuerier(af *ast.File) *ast.InterfaceType {
 // SQL.
 func splitQuery(text string) (cmd, sql string, err error) {
 	first, sql, _ := strings.Cut(text, "\n")
-	fields := strings.Fields(first)
-	if len(fields) != 4 || !strings.HasPrefix(fields[3], ":") {
+	_, cmd, ok := postgres.SQLCName(first)
+	if !ok {
 		return "", "", fmt.Errorf("first line %q is not \"-- name: X :cmd\"", first)
 	}
-	return fields[3], sql, nil
+	return cmd, sql, nil
 }
 
 // params returns ft's parameters, naming unnamed ones p0, p1, ….
