@@ -90,17 +90,15 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // openDSN returns the -database-url, or starts the embedded server in
-// -data-dir for the duration of the command.
+// -data-dir for the duration of the command (app.ProvideDSN, logging
+// warnings only).
 func openDSN(ctx context.Context, db dbFlags) (string, func(), error) {
-	if db.url != "" {
-		return db.url, func() {}, nil
-	}
-	srv, err := app.StartLocal(ctx, db.dataDir, newLogger(os.Stderr, slog.LevelWarn))
+	dsn, stop, err := app.ProvideDSN(ctx, app.Config{DatabaseURL: db.url, DataDir: db.dataDir}, newLogger(os.Stderr, slog.LevelWarn))
 	if err != nil {
 		if errors.Is(err, pglocal.ErrNoBinaries) {
 			return "", nil, err
 		}
 		return "", nil, fmt.Errorf("embedded database: %w", err)
 	}
-	return srv.SocketDSN("postgres"), func() { srv.Stop(context.Background()) }, nil
+	return string(dsn), stop, nil
 }
