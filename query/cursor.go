@@ -85,17 +85,8 @@ func (q *Query[T]) decodeCursor(ord []orderItem) error {
 	if len(t.key) == 0 {
 		return &Error{Table: t.m.name, Err: ErrNoKey}
 	}
-	for _, o := range ord {
-		c := &t.m.cols[o.col]
-		if c.nullable {
-			return &Error{Table: t.m.name, Column: c.name, Err: ErrNullableKey}
-		}
-		if p := t.pos[o.col]; p < 0 || !t.cursorable[p] {
-			return &Error{Table: t.m.name, Column: c.name, Err: ErrNotCursorable}
-		}
-	}
-	if len(t.s.keys) == 0 {
-		return &Error{Table: t.m.name, Err: ErrNoCursorKey}
+	if err := t.cursorOrder(ord); err != nil {
+		return err
 	}
 	vals, err := decodeCursor(t.s.keys, q.after, t.m, ord)
 	if err != nil {

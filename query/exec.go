@@ -102,17 +102,8 @@ func (q *Query[T]) Page(ctx context.Context, db Querier) (Page[T], error) {
 		return Page[T]{}, err
 	}
 	// Check that the order can be put in a cursor before running anything.
-	for _, o := range ord {
-		c := &t.m.cols[o.col]
-		if c.nullable {
-			return Page[T]{}, &Error{Table: t.m.name, Column: c.name, Err: ErrNullableKey}
-		}
-		if p := t.pos[o.col]; p < 0 || !t.cursorable[p] {
-			return Page[T]{}, &Error{Table: t.m.name, Column: c.name, Err: ErrNotCursorable}
-		}
-	}
-	if len(t.s.keys) == 0 {
-		return Page[T]{}, &Error{Table: t.m.name, Err: ErrNoCursorKey}
+	if err := t.cursorOrder(ord); err != nil {
+		return Page[T]{}, err
 	}
 	sql, args, err := q.build(kindSelect, q.limit+1)
 	if err != nil {

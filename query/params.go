@@ -166,6 +166,20 @@ func NewEndpoint[T any](t *Table[T], cfg EndpointConfig) (*Endpoint[T], error) {
 	return e, nil
 }
 
+// cursorOrder checks that a resolved order can be put in a cursor: every
+// column can be part of one, and the schema has a key to sign it with.
+func (t *Table[T]) cursorOrder(ord []orderItem) error {
+	for _, o := range ord {
+		if err := t.keysetColumn(o.col); err != nil {
+			return err
+		}
+	}
+	if len(t.s.keys) == 0 {
+		return &Error{Table: t.m.name, Err: ErrNoCursorKey}
+	}
+	return nil
+}
+
 // keysetColumn checks that a column can be part of a cursor.
 func (t *Table[T]) keysetColumn(ci int) error {
 	c := &t.m.cols[ci]

@@ -170,25 +170,9 @@ func parseList(s string, c class, max int) (any, string) {
 	}
 	switch c {
 	case classInt16, classInt32, classInt64:
-		out := make([]int64, len(parts))
-		for i, p := range parts {
-			v, d := parseValue(p, c)
-			if d != "" {
-				return nil, d
-			}
-			out[i] = v.(int64)
-		}
-		return out, ""
+		return parseEach[int64](parts, c)
 	case classFloat:
-		out := make([]float64, len(parts))
-		for i, p := range parts {
-			v, d := parseValue(p, c)
-			if d != "" {
-				return nil, d
-			}
-			out[i] = v.(float64)
-		}
-		return out, ""
+		return parseEach[float64](parts, c)
 	case classText:
 		for _, p := range parts {
 			if _, d := parseValue(p, c); d != "" {
@@ -197,25 +181,23 @@ func parseList(s string, c class, max int) (any, string) {
 		}
 		return parts, ""
 	case classDate, classTimestamp, classTimestampTZ:
-		out := make([]time.Time, len(parts))
-		for i, p := range parts {
-			v, d := parseValue(p, c)
-			if d != "" {
-				return nil, d
-			}
-			out[i] = v.(time.Time)
-		}
-		return out, ""
+		return parseEach[time.Time](parts, c)
 	case classUUID:
-		out := make([][16]byte, len(parts))
-		for i, p := range parts {
-			v, d := parseValue(p, c)
-			if d != "" {
-				return nil, d
-			}
-			out[i] = v.([16]byte)
-		}
-		return out, ""
+		return parseEach[[16]byte](parts, c)
 	}
 	return nil, "column cannot be filtered by a list"
+}
+
+// parseEach parses each part as a value of class c, whose parseValue
+// result is a V, into a []V.
+func parseEach[V any](parts []string, c class) (any, string) {
+	out := make([]V, len(parts))
+	for i, p := range parts {
+		v, d := parseValue(p, c)
+		if d != "" {
+			return nil, d
+		}
+		out[i] = v.(V)
+	}
+	return out, ""
 }
