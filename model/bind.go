@@ -12,6 +12,7 @@ import (
 type Binding[T any] struct {
 	table       *TableDef
 	columns     []string
+	colList     string                        // columns quoted, comma-separated
 	values      func(row *T, dst []any) []any // Bind
 	fields      []encoder[T]                  // BindFields
 	validate    func(row *T) error
@@ -38,7 +39,14 @@ func Bind[T any](table *TableDef, columns []string, values func(row *T, dst []an
 	if values == nil {
 		return nil, &Error{Table: table.name, Err: ErrNilValues}
 	}
-	return &Binding[T]{table: table, columns: slices.Clone(columns), values: values}, nil
+	return &Binding[T]{table: table, columns: slices.Clone(columns), colList: identList(columns), values: values}, nil
+}
+
+// identList quotes names and joins them with ", ", as the column list of
+// the statements a binding sends.
+func identList(names []string) string {
+	l := appendIdentList(nil, names)
+	return string(l[1 : len(l)-1])
 }
 
 func checkBinding(table *TableDef, columns []string) error {

@@ -288,7 +288,11 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 	var copySQL string
 	if b.fields != nil {
 		cr = &copyReader[T]{fields: b.fields, buf: make([]byte, 0, copyBufCap(src.rows, len(b.columns)))}
-		copySQL = "COPY " + target.Sanitize() + " " + quoteIdentList(b.columns) + " FROM STDIN BINARY"
+		into := b.table.quoted
+		if up != nil {
+			into = upsertStaging
+		}
+		copySQL = "COPY " + into + " (" + b.colList + ") FROM STDIN BINARY"
 	}
 	var sent int64
 	done := false // committed, by COPY itself or by tx.Commit

@@ -292,7 +292,7 @@ func BindFields[T any](table *TableDef, fields ...Field[T]) (*Binding[T], error)
 				Detail: f.kind + " for a " + string(c.typ) + " column"}
 		}
 	}
-	return &Binding[T]{table: table, columns: cols, fields: enc}, nil
+	return &Binding[T]{table: table, columns: cols, colList: identList(cols), fields: enc}, nil
 }
 
 // copyReader is the binary COPY stream of a chunk of rows, encoded into

@@ -14,6 +14,9 @@ import (
 // in the session's pg_temp schema and is dropped before the operation ends.
 const upsertTable = "aquila_upsert"
 
+// upsertStaging is the staging table qualified with pg_temp and quoted.
+const upsertStaging = `"pg_temp"."` + upsertTable + `"`
+
 // Conflict is the ON CONFLICT clause of a bulk upsert: DoNothing or DoUpdate.
 type Conflict struct {
 	target []string
@@ -94,9 +97,7 @@ func newUpsert[T any](b *Binding[T], c Conflict) (*upsert, error) {
 		}
 	}
 
-	cols := string(appendIdentList(nil, b.columns))
-	cols = cols[1 : len(cols)-1]
-	staging := pgx.Identifier{"pg_temp", upsertTable}.Sanitize()
+	cols := b.colList
 
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO ")
@@ -106,7 +107,7 @@ func newUpsert[T any](b *Binding[T], c Conflict) (*upsert, error) {
 	sb.WriteString(") SELECT ")
 	sb.WriteString(cols)
 	sb.WriteString(" FROM ")
-	sb.WriteString(staging)
+	sb.WriteString(upsertStaging)
 	sb.WriteString(" ON CONFLICT ")
 	if len(c.target) > 0 {
 		sb.WriteString(quoteIdentList(c.target))
@@ -127,7 +128,7 @@ func newUpsert[T any](b *Binding[T], c Conflict) (*upsert, error) {
 	}
 	return &upsert{
 		createSQL: "CREATE TEMP TABLE " + quoteIdent(upsertTable) + " AS SELECT " + cols + " FROM " + t.quoted + " WITH NO DATA",
-		finishSQL: sb.String() + ";\nDROP TABLE " + staging,
+		finishSQL: sb.String() + ";\nDROP TABLE " + upsertStaging,
 	}, nil
 }
 
