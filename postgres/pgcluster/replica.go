@@ -61,7 +61,7 @@ func newReplica(ctx context.Context, i int, dir string, primary *pglocal.Server,
 // slot slot on the primary. The primary_conninfo it writes points straight at
 // the primary's TCP port, never through PgBouncer.
 func basebackup(ctx context.Context, primary *pglocal.Server, dataDir, slot, logPath string) error {
-	log, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	log, offset, err := proc.OpenLog(logPath)
 	if err != nil {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
@@ -77,7 +77,7 @@ func basebackup(ctx context.Context, primary *pglocal.Server, dataDir, slot, log
 		"--no-password")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("pgcluster: pg_basebackup: %w%s", err, proc.LogTail(logPath, 0, logTailLines))
+		return fmt.Errorf("pgcluster: pg_basebackup: %w%s", err, proc.LogTail(logPath, offset, logTailLines))
 	}
 	return nil
 }
@@ -140,14 +140,14 @@ func (r *Replica) DataDir() string { return filepath.Join(r.cfg.Dir, "data") }
 // reads, but its data stays as it is now, so its replay lag grows with every
 // write on the primary. It returns once replay is paused.
 func (r *Replica) PauseReplay(ctx context.Context) error {
-	if err := r.exec(ctx, "SELECT pg_wal_replay_pause()"); err != nil {
-		return err
-	}
 	conn, err := r.connect(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "SELECT pg_wal_replay_pause()"); err != nil {
+		return fmt.Errorf("pgcluster: replica %d: %w", r.index, err)
+	}
 	for {
 		var state string
 		if err := conn.QueryRow(ctx, "SELECT pg_get_wal_replay_pause_state()").Scan(&state); err != nil {
