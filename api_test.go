@@ -233,6 +233,20 @@ func apiErrorMapping(t *testing.T, base, dsn string) {
 	c.want("GET", "/books?author_id=1';DROP%20TABLE%20books;--", "", 400, "invalid", "")
 	c.want("GET", "/books?author_id=1'%3BDROP%20TABLE%20books%3B--", "", 400, "invalid", "author_id")
 	c.want("GET", "/authors?after=1;x", "", 400, "invalid", "")
+	// A rejected parameter teaches: what was meant and what is allowed.
+	for _, tt := range []struct{ path, field, says string }{
+		{"/books?title.contains=go", "title.contains", `did you mean "title[icontains]"? allowed: author_id, isbn, title,`},
+		{"/books?sort=-price_cents", "sort", `did you mean "order"?`},
+		{"/books?price_cents.gt=100", "price_cents.gt", `did you mean "price_cents[gt]"?`},
+		{"/books?title[contains]=go", "title[contains]", `did you mean "title[icontains]"? allowed: icontains, iprefix`},
+		{"/books?order=price_cents:desc", "order", `did you mean "order=-price_cents"? allowed: published_on, title, price_cents, pages, id`},
+		{"/authors?per_page=5", "per_page", `did you mean "limit"? allowed: after, limit`},
+	} {
+		m := c.want("GET", tt.path, "", 400, "invalid", tt.field)
+		if msg, _ := m["error"].(map[string]any)["message"].(string); !strings.Contains(msg, tt.says) {
+			t.Errorf("GET %s: message %q does not say %q", tt.path, msg, tt.says)
+		}
+	}
 	c.want("POST", "/books", bookBody(id(author), "9780000000021", "dup"), 409, "conflict", "isbn")
 	c.want("POST", "/books", bookBody(999999, "9780000000022", "fk"), 422, "unprocessable", "author_id")
 	c.want("PATCH", fmt.Sprintf("/books/%d", id(book)), `{"title":null}`, 400, "invalid", "title")

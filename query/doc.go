@@ -69,6 +69,12 @@
 // offending parameter (unknown parameter or operator, repeated parameter,
 // wrong value type, limit out of range, bad order, bad cursor), which an
 // HTTP layer answers with 400; it never produces SQL from the request.
+// The error teaches: it lists what is allowed in that place (Allowed) and
+// suggests what the client most likely meant (Suggest) — title[icontains]
+// for title.contains or title__icontains, price_cents[ge] for
+// price_cents_gte, order for sort, limit for per_page, after for cursor,
+// order=-price_cents for order=price_cents:desc, and small typos.
+// CheckNames does the same for handlers with a fixed set of parameters.
 //
 //	ep, err := query.NewEndpoint(books, query.EndpointConfig{
 //		Filters: []query.Filter{

@@ -64,13 +64,25 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // ParamError is a rejected request parameter. Its message names the
-// parameter (quoted and cut to 64 bytes, since it is client input) and says
-// what was wrong in words of this package, never echoing the value: it is
-// safe to return to the client.
+// parameter (quoted and cut to 64 bytes, since it is client input), says
+// what was wrong in words of this package, never echoing the value, and
+// teaches: what the client most likely meant and what is allowed. It is
+// safe to return to the client; Message is the same without the prefix,
+// and Allowed and Suggest are there for an HTTP layer to render as data.
 type ParamError struct {
 	Param  string
 	Err    error
 	Detail string // e.g. "want 1..100"
+	// Allowed is what the endpoint accepts in Param's place, as a client
+	// writes it: the parameter names (ErrUnknownParam), the filter's
+	// operators (ErrUnknownOp) or the order columns (ErrSort).
+	Allowed []string
+	// Suggest is what the client most likely meant, always a spelling the
+	// endpoint accepts: a parameter name ("title[icontains]" for
+	// "title.contains", "order" for "sort") or, for an order, the whole
+	// parameter ("order=-price_cents" for "order=price_cents:desc").
+	// Empty when nothing is close.
+	Suggest string
 }
 
 func (e *ParamError) Error() string {
@@ -78,11 +90,34 @@ func (e *ParamError) Error() string {
 	if len(p) > 64 {
 		p = p[:64]
 	}
-	s := "query: parameter " + strconv.Quote(p) + ": " + e.Err.Error()
+	return "query: parameter " + strconv.Quote(p) + ": " + e.Message()
+}
+
+// Message is the client's explanation: the error, its detail, the
+// suggestion and the allowed names, e.g.
+//
+//	unknown parameter; did you mean "order"? allowed: author_id, title, order, limit, after
+func (e *ParamError) Message() string {
+	var b strings.Builder
+	b.WriteString(e.Err.Error())
 	if e.Detail != "" {
-		s += ": " + e.Detail
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
 	}
-	return s
+	if e.Suggest != "" {
+		b.WriteString("; did you mean ")
+		b.WriteString(strconv.Quote(e.Suggest))
+		b.WriteString("?")
+	}
+	if len(e.Allowed) > 0 {
+		if e.Suggest != "" {
+			b.WriteString(" allowed: ")
+		} else {
+			b.WriteString("; allowed: ")
+		}
+		b.WriteString(strings.Join(e.Allowed, ", "))
+	}
+	return b.String()
 }
 
 func (e *ParamError) Unwrap() error { return e.Err }

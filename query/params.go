@@ -63,6 +63,7 @@ type Endpoint[T any] struct {
 	cfg     EndpointConfig
 	filters map[string]*filterSpec
 	sort    map[string]bool
+	names   []string // every parameter: the filters in order, then order, limit, after
 }
 
 type filterSpec struct {
@@ -143,7 +144,9 @@ func NewEndpoint[T any](t *Table[T], cfg EndpointConfig) (*Endpoint[T], error) {
 			}
 		}
 		e.filters[f.Param] = &filterSpec{Filter: f, class: c}
+		e.names = append(e.names, f.Param)
 	}
+	e.names = append(e.names, cfg.SortParam, cfg.LimitParam, cfg.AfterParam)
 	for _, name := range cfg.Sort {
 		ci, err := t.m.col(name)
 		if err != nil {
@@ -272,7 +275,8 @@ func (e *Endpoint[T]) Parse(v url.Values) (*Query[T], error) {
 
 func (e *Endpoint[T]) parseSort(val string) ([]Order, error) {
 	bad := func(d string) ([]Order, error) {
-		return nil, &ParamError{Param: e.cfg.SortParam, Err: ErrSort, Detail: d}
+		return nil, &ParamError{Param: e.cfg.SortParam, Err: ErrSort, Detail: d,
+			Allowed: slices.Clone(e.cfg.Sort), Suggest: e.suggestOrder(val)}
 	}
 	if val == "" {
 		return bad("empty")
@@ -290,7 +294,7 @@ func (e *Endpoint[T]) parseSort(val string) ([]Order, error) {
 			it = name
 		}
 		if !e.sort[it] {
-			return bad("not a sortable column; allowed: " + strings.Join(e.cfg.Sort, ", "))
+			return bad("not a sortable column (\"-\" before a column for descending)")
 		}
 		for _, o := range out {
 			if o.col == it {
@@ -307,23 +311,26 @@ func (e *Endpoint[T]) parseFilter(key, val string) (Cond, error) {
 	if i := strings.IndexByte(key, '['); i >= 0 {
 		bracket = true
 		if !strings.HasSuffix(key, "]") || i == 0 {
-			return Cond{}, &ParamError{Param: key, Err: ErrUnknownParam}
+			return Cond{}, e.unknownParam(key)
 		}
 		name, opName = key[:i], key[i+1:len(key)-1]
 	}
 	f := e.filters[name]
 	if f == nil {
-		return Cond{}, &ParamError{Param: key, Err: ErrUnknownParam}
+		return Cond{}, e.unknownParam(key)
 	}
 	op := f.Ops[0]
 	if bracket {
 		op = opByName(opName)
 		if op == 0 || !slices.Contains(f.Ops, op) {
-			allowed := make([]string, len(f.Ops))
+			pe := &ParamError{Param: key, Err: ErrUnknownOp, Allowed: make([]string, len(f.Ops))}
 			for i, o := range f.Ops {
-				allowed[i] = o.String()
+				pe.Allowed[i] = o.String()
 			}
-			return Cond{}, &ParamError{Param: key, Err: ErrUnknownOp, Detail: "allowed: " + strings.Join(allowed, ", ")}
+			if o := nearestOp(opName, f.Ops); o != 0 {
+				pe.Suggest = name + "[" + o.String() + "]"
+			}
+			return Cond{}, pe
 		}
 	}
 	bad := func(d string) (Cond, error) { return Cond{}, &ParamError{Param: key, Err: ErrValue, Detail: d} }

@@ -170,3 +170,106 @@ func TestNewEndpointChecksConfig(t *testing.T) {
 	}
 	var _ *query.Endpoint[db.Book]
 }
+
+// TestParseTeaches checks that a rejected parameter says what the client
+// most likely meant and lists what is allowed: other APIs' spellings of
+// filters and operators, of order, limit and cursor, case and typos.
+func TestParseTeaches(t *testing.T) {
+	t.Parallel()
+	c := newCatalog(t)
+	names := []string{"author_id", "published_after", "published_before", "tag", "title", "price_cents", "attributes", "order", "limit", "after"}
+	tests := []struct {
+		raw     string
+		err     error
+		suggest string
+		allowed []string
+	}{
+		{"title.contains=go", query.ErrUnknownParam, "title[icontains]", names},
+		{"title__icontains=go", query.ErrUnknownParam, "title[icontains]", names},
+		{"title:prefix=go", query.ErrUnknownParam, "title[prefix]", names},
+		{"title_startswith=go", query.ErrUnknownParam, "title[prefix]", names},
+		{"price_cents.gt=100", query.ErrUnknownParam, "price_cents[gt]", names},
+		{"price_cents_gte=100", query.ErrUnknownParam, "price_cents[ge]", names},
+		{"price_cents.lte=100", query.ErrUnknownParam, "price_cents[le]", names},
+		{"price_cents.range=1,2", query.ErrUnknownParam, "price_cents[between]", names},
+		{"author_id.gt=1", query.ErrUnknownParam, "", names}, // a known operator the filter lacks: no other offered
+		{"sort=-price_cents", query.ErrUnknownParam, "order", names},
+		{"order_by=title", query.ErrUnknownParam, "order", names},
+		{"per_page=10", query.ErrUnknownParam, "limit", names},
+		{"page_size=10", query.ErrUnknownParam, "limit", names},
+		{"cursor=x", query.ErrUnknownParam, "after", names},
+		{"page=2", query.ErrUnknownParam, "after", names},
+		{"Title=go", query.ErrUnknownParam, "title", names},
+		{"published-after=2020-01-01", query.ErrUnknownParam, "published_after", names},
+		{"auther_id=1", query.ErrUnknownParam, "author_id", names},
+		{"author=1", query.ErrUnknownParam, "author_id", names},
+		{"published=2020-01-01", query.ErrUnknownParam, "", names}, // after or before: ambiguous
+		{"colour=red", query.ErrUnknownParam, "", names},
+		{"title[contains]=go", query.ErrUnknownOp, "title[icontains]", []string{"icontains", "eq", "prefix"}},
+		{"title[startswith]=go", query.ErrUnknownOp, "title[prefix]", []string{"icontains", "eq", "prefix"}},
+		{"title[iprefix]=go", query.ErrUnknownOp, "title[prefix]", []string{"icontains", "eq", "prefix"}},
+		{"price_cents[gte]=1", query.ErrUnknownOp, "price_cents[ge]", []string{"eq", "lt", "le", "gt", "ge", "between"}},
+		{"price_cents[btween]=1,2", query.ErrUnknownOp, "price_cents[between]", []string{"eq", "lt", "le", "gt", "ge", "between"}},
+		{"author_id[gt]=1", query.ErrUnknownOp, "", []string{"eq", "in"}},
+		{"order=price_cents:desc", query.ErrSort, "order=-price_cents", []string{"published_on", "title", "price_cents", "id"}},
+		{"order=title%20asc,-published", query.ErrSort, "order=title,-published_on", []string{"published_on", "title", "price_cents", "id"}},
+		{"order=Title", query.ErrSort, "order=title", []string{"published_on", "title", "price_cents", "id"}},
+		{"order=pages", query.ErrSort, "", []string{"published_on", "title", "price_cents", "id"}},
+	}
+	for _, tt := range tests {
+		_, err := c.endpoint.Parse(mustQuery(t, tt.raw))
+		var pe *query.ParamError
+		if !errors.As(err, &pe) || !errors.Is(err, tt.err) {
+			t.Errorf("%q: err = %v, want a *ParamError wrapping %v", tt.raw, err, tt.err)
+			continue
+		}
+		if pe.Suggest != tt.suggest {
+			t.Errorf("%q: suggests %q, want %q", tt.raw, pe.Suggest, tt.suggest)
+		}
+		if !reflect.DeepEqual(pe.Allowed, tt.allowed) {
+			t.Errorf("%q: allows %q, want %q", tt.raw, pe.Allowed, tt.allowed)
+		}
+		msg := pe.Message()
+		if tt.suggest != "" && !strings.Contains(msg, `did you mean "`+tt.suggest+`"?`) {
+			t.Errorf("%q: message %q lacks the suggestion", tt.raw, msg)
+		}
+		if !strings.Contains(msg, "allowed: "+strings.Join(tt.allowed, ", ")) {
+			t.Errorf("%q: message %q lacks the allowed list", tt.raw, msg)
+		}
+		if err.Error() != `query: parameter "`+pe.Param+`": `+msg {
+			t.Errorf("%q: Error() = %q, want the parameter and the message", tt.raw, err)
+		}
+	}
+	// A suggestion is always accepted by the endpoint.
+	for _, tt := range tests {
+		if tt.suggest == "" || tt.err == query.ErrSort {
+			continue
+		}
+		raw := tt.suggest + "=" + strings.SplitN(tt.raw, "=", 2)[1]
+		if tt.suggest == "after" {
+			continue // needs a real cursor
+		}
+		if _, err := c.endpoint.Parse(mustQuery(t, raw)); err != nil {
+			t.Errorf("suggested %q: %v", raw, err)
+		}
+	}
+}
+
+func TestCheckNames(t *testing.T) {
+	t.Parallel()
+	if err := query.CheckNames(mustQuery(t, "limit=1&after=x"), "after", "limit"); err != nil {
+		t.Fatal(err)
+	}
+	for raw, suggest := range map[string]string{
+		"per_page=5": "limit", "limt=5": "limit", "cursor=x": "after", "sort=name": "", "colour=red": "",
+	} {
+		err := query.CheckNames(mustQuery(t, raw+"&limit=1"), "after", "limit")
+		var pe *query.ParamError
+		if !errors.As(err, &pe) || !errors.Is(err, query.ErrUnknownParam) {
+			t.Fatalf("%q: %v", raw, err)
+		}
+		if pe.Param != strings.Split(raw, "=")[0] || pe.Suggest != suggest || !reflect.DeepEqual(pe.Allowed, []string{"after", "limit"}) {
+			t.Errorf("%q: %+v, want suggestion %q", raw, pe, suggest)
+		}
+	}
+}

@@ -11,11 +11,12 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"reflect"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/aquila-go/aquila/query"
 )
 
 // MaxBodyBytes limits every JSON request body except the bulk stream.
@@ -357,10 +358,8 @@ func checkParams(r *http.Request, allowed ...string) (url.Values, error) {
 	if err != nil {
 		return nil, err
 	}
-	for k := range v {
-		if !slices.Contains(allowed, k) {
-			return nil, Errorf(CodeInvalid, k, "unknown query parameter")
-		}
+	if err := query.CheckNames(v, allowed...); err != nil {
+		return nil, paramError(err)
 	}
 	return v, nil
 }

@@ -170,15 +170,12 @@ func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req *Request
 	return writeJSON(w, req, http.StatusOK, p)
 }
 
-// paramError turns a query.ParamError into a 400 naming the parameter.
+// paramError turns a query.ParamError into a 400 naming the parameter,
+// with its suggestion and what is allowed.
 func paramError(err error) error {
 	var pe *query.ParamError
 	if errors.As(err, &pe) {
-		msg := pe.Err.Error()
-		if pe.Detail != "" {
-			msg += ": " + pe.Detail
-		}
-		return &Error{Code: CodeInvalid, Field: pe.Param, Message: msg, Err: err}
+		return &Error{Code: CodeInvalid, Field: pe.Param, Message: pe.Message(), Err: err}
 	}
 	return err
 }
