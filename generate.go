@@ -1,12 +1,13 @@
 package main
 
 // Every generated file in the repository comes from these lines, in order:
-// sqlc compiles schema/ + queries/ into internal/db; routegen writes the
-// replica-routed Querier and the statement list for prepare-on-connect
-// there; wiregen runs the pinned wire and drops the go:generate line wire
-// writes into wire_gen.go (it would run a second, unpinned wire through this
-// module's go.mod).
+// sqlc compiles schema/ + queries/ into internal/db; aquilagen (the public
+// generator any service runs, see cmd/aquilagen) writes the replica-routed
+// Querier and the statement list for prepare-on-connect there; its wire step
+// runs the pinned wire and drops the go:generate line wire writes into
+// wire_gen.go (it would run a second, unpinned wire through this module's
+// go.mod).
 
 //go:generate go tool -modfile=tools/go.mod sqlc generate
-//go:generate go run ./internal/routegen -dir internal/db
-//go:generate go run ./internal/wiregen . ./bench/internal/wirereq
+//go:generate go run ./cmd/aquilagen
+//go:generate go run ./cmd/aquilagen wire . ./bench/internal/wirereq

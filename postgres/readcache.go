@@ -845,7 +845,7 @@ func (k StatementKind) String() string {
 //   - otherwise the statement is what ClassifySQL says of its text.
 //
 // Replica pools prepare, and Open warms, only what Classify calls a read;
-// internal/routegen routes sqlc's :one and :many queries by ClassifySQL,
+// cmd/aquilagen routes sqlc's :one and :many queries by ClassifySQL,
 // so the three agree.
 func Classify(sql string) StatementKind {
 	if _, cmd, ok := SQLCName(sql); ok {

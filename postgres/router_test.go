@@ -185,7 +185,7 @@ func TestRouter(t *testing.T) {
 
 	t.Run("GeneratedRoutes", func(t *testing.T) {
 		// Every sqlc query the generated RoutedQueries calls ends up on the
-		// server routegen chose for it.
+		// server aquilagen chose for it.
 		ss := r.Session()
 		seed := db.NewRouted(ss.Reader(), ss.Writer())
 		a := newAuthor(t, seed, "routes")

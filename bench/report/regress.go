@@ -139,8 +139,12 @@ func buildOld(ctx context.Context, r *runner, root, wt, bin string) (string, err
 	}
 	// The Wire injectors of bench/internal/wirereq follow internal/app's
 	// RequestSet: regenerate them for the revision.
+	wire := []string{"run", "./cmd/aquilagen", "wire", "./bench/internal/wirereq"}
 	if _, err := os.Stat(filepath.Join(wt, "internal", "wiregen")); err == nil {
-		if _, err := r.run(ctx, 5*time.Minute, wt, nil, "go", "run", "./internal/wiregen", "./bench/internal/wirereq"); err == nil {
+		wire = []string{"run", "./internal/wiregen", "./bench/internal/wirereq"} // revisions before cmd/aquilagen
+	}
+	if _, err := os.Stat(filepath.Join(wt, filepath.FromSlash(wire[1]))); err == nil {
+		if _, err := r.run(ctx, 5*time.Minute, wt, nil, "go", wire...); err == nil {
 			if _, err := r.run(ctx, 10*time.Minute, wt, nil, "go", "test", "-c", "-o", bin, "./bench"); err == nil {
 				return "the working tree's bench/ on both sides (Wire injectors regenerated for the revision)", nil
 			}

@@ -11,4 +11,4 @@
 // for the dig and do graph.
 package wirereq
 
-//go:generate sh -c "cd ../../.. && go run ./internal/wiregen ./bench/internal/wirereq"
+//go:generate sh -c "cd ../../.. && go run ./cmd/aquilagen wire ./bench/internal/wirereq"

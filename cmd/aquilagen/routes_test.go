@@ -75,7 +75,7 @@ func TestClassify(t *testing.T) {
 // and compares it with testdata/router_gen.golden (go test -update rewrites
 // it).
 func TestGolden(t *testing.T) {
-	p, err := load("testdata/pkg", "router_gen.go")
+	p, err := load("testdata/pkg", routerFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func TestRunWritesFile(t *testing.T) {
+func TestGenerateRoutesWritesFiles(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"querier.go", "jobs.sql.go"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "pkg", name))
@@ -109,21 +109,23 @@ func TestRunWritesFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A stale output file must be ignored, not parsed as input.
-	if err := os.WriteFile(filepath.Join(dir, "out.go"), []byte("package store\nconst X = `-- name: X :one\nSELECT 1`\n"), 0o644); err != nil {
+	// Stale output files must be ignored, not parsed as input.
+	for _, name := range []string{routerFile, bindingsFile} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("package store\nconst X = `-- name: X :one\nSELECT 1`\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := generateRoutes(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(dir, "out.go", "stmts.go"); err != nil {
-		t.Fatal(err)
-	}
-	stmts, err := os.ReadFile(filepath.Join(dir, "stmts.go"))
+	stmts, err := os.ReadFile(filepath.Join(dir, statementsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(stmts, []byte("func Statements() []string {")) || bytes.Contains(stmts, []byte("\t\tX,\n")) {
+	if !bytes.Contains(stmts, []byte("func Statements() []string {")) || !bytes.Contains(stmts, []byte("\t\tGetJob,\n")) || bytes.Contains(stmts, []byte("\t\tX,\n")) {
 		t.Errorf("statement list is wrong (must list the package's queries, not the stale output's):\n%s", stmts)
 	}
-	got, err := os.ReadFile(filepath.Join(dir, "out.go"))
+	got, err := os.ReadFile(filepath.Join(dir, routerFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +134,7 @@ func TestRunWritesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Error("run output differs from the golden file")
+		t.Error("generateRoutes output differs from the golden file")
 	}
 }
 
@@ -141,14 +143,14 @@ func TestLoadErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := load(dir, "router_gen.go"); !errors.Is(err, errNoQuerier) {
+	if _, err := load(dir, routerFile); !errors.Is(err, errNoQuerier) {
 		t.Errorf("no Querier: %v, want errNoQuerier", err)
 	}
 	src := "package x\n\nimport \"context\"\n\ntype Querier interface {\n\tMissing(ctx context.Context) error\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := load(dir, "router_gen.go"); err == nil {
+	if _, err := load(dir, routerFile); err == nil {
 		t.Error("a method without a query constant was accepted")
 	}
 }

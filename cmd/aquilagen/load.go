@@ -44,7 +44,7 @@ type param struct {
 
 // load parses the Go files of dir except skip and tests, and pairs every
 // Querier method with its query constant.
-func load(dir, skip string) (pkg, error) {
+func load(dir string, skip ...string) (pkg, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		return pkg{}, err
@@ -55,7 +55,7 @@ func load(dir, skip string) (pkg, error) {
 	var p pkg
 	var querier *ast.InterfaceType
 	for _, f := range files {
-		if filepath.Base(f) == skip || strings.HasSuffix(f, "_test.go") {
+		if slices.Contains(skip, filepath.Base(f)) || strings.HasSuffix(f, "_test.go") {
 			continue
 		}
 		af, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
