@@ -52,7 +52,12 @@ func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, f
 		cleanup()
 		return nil, nil, err
 	}
-	handler := app.NewHandler(requestFunc, metrics, bookList, cfg)
+	handler, err := app.NewHandler(requestFunc, metrics, bookList, cfg, log)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	appApp := &app.App{
 		Handler: handler,
 		Router:  router,

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -49,22 +47,11 @@ func classify(ctx context.Context, err error) (retry, down, wrote bool) {
 			return true, false, true
 		case code == "40001":
 			return true, false, false
-		case code == "57014":
-			return false, false, false
-		case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "53"), strings.HasPrefix(code, "57"):
+		case strings.HasPrefix(code, "53"):
 			return true, true, false
 		}
-		return false, false, false
 	}
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error // also every syscall.Errno (ECONNREFUSED, ECONNRESET, EPIPE) and net.ErrClosed
-	switch {
-	case errors.As(err, &connectErr),
-		errors.Is(err, pgconn.ErrConnClosed),
-		errors.Is(err, io.EOF),
-		errors.Is(err, io.ErrUnexpectedEOF),
-		errors.As(err, &netErr),
-		pgconn.SafeToRetry(err):
+	if Unavailable(err) {
 		return true, true, false
 	}
 	return false, false, false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/internal/db"
 )
 
@@ -36,7 +37,7 @@ func (in *AuthorInput) Validate() error {
 		return err
 	}
 	if in.Email != nil && !validEmail(*in.Email) {
-		return Errorf(CodeInvalid, "email", "must look like name@host")
+		return api.Errorf(api.CodeInvalid, "email", "must look like name@host")
 	}
 	return nil
 }
@@ -44,30 +45,30 @@ func (in *AuthorInput) Validate() error {
 // AuthorPatch is the body of PATCH /authors/{id}: absent fields are kept,
 // email and bio may be set to null.
 type AuthorPatch struct {
-	Name  Optional[string] `json:"name"`
-	Email Optional[string] `json:"email"`
-	Bio   Optional[string] `json:"bio"`
+	Name  api.Optional[string] `json:"name"`
+	Email api.Optional[string] `json:"email"`
+	Bio   api.Optional[string] `json:"bio"`
 }
 
 // Validate checks the patch.
 func (p *AuthorPatch) Validate() error {
 	if p.Name.Set {
 		if p.Name.Null {
-			return Errorf(CodeInvalid, "name", "cannot be null")
+			return api.Errorf(api.CodeInvalid, "name", "cannot be null")
 		}
 		if err := validName(p.Name.Value); err != nil {
 			return err
 		}
 	}
 	if p.Email.Set && !p.Email.Null && !validEmail(p.Email.Value) {
-		return Errorf(CodeInvalid, "email", "must look like name@host")
+		return api.Errorf(api.CodeInvalid, "email", "must look like name@host")
 	}
 	return nil
 }
 
 func validName(s string) error {
 	if n := utf8.RuneCountInString(s); n < 1 || n > 200 {
-		return Errorf(CodeInvalid, "name", "must be 1 to 200 characters")
+		return api.Errorf(api.CodeInvalid, "name", "must be 1 to 200 characters")
 	}
 	return nil
 }
@@ -80,7 +81,7 @@ func validEmail(s string) bool {
 // Get returns one author.
 func (s *AuthorService) Get(ctx context.Context, id int64) (db.Author, error) {
 	a, err := s.q.GetAuthor(ctx, id)
-	return a, dbError(err, "author")
+	return a, api.DBError(err, "author")
 }
 
 // Create validates in and inserts it.
@@ -90,7 +91,7 @@ func (s *AuthorService) Create(ctx context.Context, in AuthorInput) (db.Author, 
 	}
 	a, err := s.q.CreateAuthor(ctx, db.CreateAuthorParams{Name: in.Name, Email: in.Email, Bio: in.Bio})
 	if err != nil {
-		return db.Author{}, dbError(err, "author")
+		return db.Author{}, api.DBError(err, "author")
 	}
 	s.log.Debug("author created", "id", a.ID)
 	return a, nil
@@ -103,21 +104,21 @@ func (s *AuthorService) Update(ctx context.Context, id int64, p AuthorPatch) (db
 	}
 	a, err := s.q.UpdateAuthor(ctx, db.UpdateAuthorParams{
 		ID:       id,
-		Name:     p.Name.ptr(),
-		SetEmail: p.Email.Set, Email: p.Email.ptr(),
-		SetBio: p.Bio.Set, Bio: p.Bio.ptr(),
+		Name:     p.Name.Ptr(),
+		SetEmail: p.Email.Set, Email: p.Email.Ptr(),
+		SetBio: p.Bio.Set, Bio: p.Bio.Ptr(),
 	})
-	return a, dbError(err, "author")
+	return a, api.DBError(err, "author")
 }
 
 // Delete removes an author that has no books.
 func (s *AuthorService) Delete(ctx context.Context, id int64) error {
 	n, err := s.q.DeleteAuthor(ctx, id)
 	if err != nil {
-		return dbError(err, "author")
+		return api.DBError(err, "author")
 	}
 	if n == 0 {
-		return Errorf(CodeNotFound, "", "author not found")
+		return api.Errorf(api.CodeNotFound, "", "author not found")
 	}
 	return nil
 }
@@ -125,7 +126,7 @@ func (s *AuthorService) Delete(ctx context.Context, id int64) error {
 // List returns up to limit authors with id > after.
 func (s *AuthorService) List(ctx context.Context, after int64, limit int32) ([]db.Author, error) {
 	as, err := s.q.ListAuthors(ctx, after, limit)
-	return as, dbError(err, "author")
+	return as, api.DBError(err, "author")
 }
 
 // Books returns the author and a page of their books in one round trip
@@ -149,10 +150,10 @@ func (s *AuthorService) Books(ctx context.Context, id, after int64, limit int32)
 		return err
 	})
 	if err := s.dbx.SendBatch(ctx, &b).Close(); err != nil {
-		return nil, dbError(err, "author")
+		return nil, api.DBError(err, "author")
 	}
 	if !found {
-		return nil, Errorf(CodeNotFound, "", "author not found")
+		return nil, api.Errorf(api.CodeNotFound, "", "author not found")
 	}
 	return books, nil
 }

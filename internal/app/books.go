@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
@@ -39,7 +40,7 @@ type BookInput struct {
 	AuthorID    int64           `json:"author_id"`
 	ISBN        string          `json:"isbn"`
 	Title       string          `json:"title"`
-	PublishedOn Date            `json:"published_on"`
+	PublishedOn api.Date        `json:"published_on"`
 	PriceCents  int32           `json:"price_cents"`
 	Pages       int32           `json:"pages"`
 	Attributes  json.RawMessage `json:"attributes,omitempty"`
@@ -50,19 +51,19 @@ type BookInput struct {
 func (in *BookInput) Validate() error {
 	switch {
 	case in.AuthorID <= 0:
-		return Errorf(CodeInvalid, "author_id", "must be a positive id")
+		return api.Errorf(api.CodeInvalid, "author_id", "must be a positive id")
 	case !validISBN(in.ISBN):
-		return Errorf(CodeInvalid, "isbn", "must be 13 digits")
+		return api.Errorf(api.CodeInvalid, "isbn", "must be 13 digits")
 	case !validTitle(in.Title):
-		return Errorf(CodeInvalid, "title", "must be 1 to 500 characters")
+		return api.Errorf(api.CodeInvalid, "title", "must be 1 to 500 characters")
 	case in.PublishedOn.IsZero():
-		return Errorf(CodeInvalid, "published_on", "is required (YYYY-MM-DD)")
+		return api.Errorf(api.CodeInvalid, "published_on", "is required (YYYY-MM-DD)")
 	case in.PriceCents < 0:
-		return Errorf(CodeInvalid, "price_cents", "must not be negative")
+		return api.Errorf(api.CodeInvalid, "price_cents", "must not be negative")
 	case in.Pages <= 0:
-		return Errorf(CodeInvalid, "pages", "must be positive")
+		return api.Errorf(api.CodeInvalid, "pages", "must be positive")
 	case len(in.Attributes) > 0 && string(in.Attributes) != "null" && !isJSONObject(in.Attributes):
-		return Errorf(CodeInvalid, "attributes", "must be a JSON object")
+		return api.Errorf(api.CodeInvalid, "attributes", "must be a JSON object")
 	}
 	return nil
 }
@@ -83,13 +84,13 @@ func (in *BookInput) row() db.Book {
 // BookPatch is the body of PATCH /books/{id}: absent fields are kept;
 // attributes may be set to null.
 type BookPatch struct {
-	AuthorID    Optional[int64]           `json:"author_id"`
-	ISBN        Optional[string]          `json:"isbn"`
-	Title       Optional[string]          `json:"title"`
-	PublishedOn Optional[Date]            `json:"published_on"`
-	PriceCents  Optional[int32]           `json:"price_cents"`
-	Pages       Optional[int32]           `json:"pages"`
-	Attributes  Optional[json.RawMessage] `json:"attributes"`
+	AuthorID    api.Optional[int64]           `json:"author_id"`
+	ISBN        api.Optional[string]          `json:"isbn"`
+	Title       api.Optional[string]          `json:"title"`
+	PublishedOn api.Optional[api.Date]        `json:"published_on"`
+	PriceCents  api.Optional[int32]           `json:"price_cents"`
+	Pages       api.Optional[int32]           `json:"pages"`
+	Attributes  api.Optional[json.RawMessage] `json:"attributes"`
 }
 
 // Validate checks the patch: a non-null column cannot be set to null.
@@ -106,22 +107,22 @@ func (p *BookPatch) Validate() error {
 		{"pages", p.Pages.Set, p.Pages.Null},
 	} {
 		if f.set && f.null {
-			return Errorf(CodeInvalid, f.name, "cannot be null")
+			return api.Errorf(api.CodeInvalid, f.name, "cannot be null")
 		}
 	}
 	switch {
 	case p.AuthorID.Set && p.AuthorID.Value <= 0:
-		return Errorf(CodeInvalid, "author_id", "must be a positive id")
+		return api.Errorf(api.CodeInvalid, "author_id", "must be a positive id")
 	case p.ISBN.Set && !validISBN(p.ISBN.Value):
-		return Errorf(CodeInvalid, "isbn", "must be 13 digits")
+		return api.Errorf(api.CodeInvalid, "isbn", "must be 13 digits")
 	case p.Title.Set && !validTitle(p.Title.Value):
-		return Errorf(CodeInvalid, "title", "must be 1 to 500 characters")
+		return api.Errorf(api.CodeInvalid, "title", "must be 1 to 500 characters")
 	case p.PriceCents.Set && p.PriceCents.Value < 0:
-		return Errorf(CodeInvalid, "price_cents", "must not be negative")
+		return api.Errorf(api.CodeInvalid, "price_cents", "must not be negative")
 	case p.Pages.Set && p.Pages.Value <= 0:
-		return Errorf(CodeInvalid, "pages", "must be positive")
+		return api.Errorf(api.CodeInvalid, "pages", "must be positive")
 	case p.Attributes.Set && !p.Attributes.Null && !isJSONObject(p.Attributes.Value):
-		return Errorf(CodeInvalid, "attributes", "must be a JSON object")
+		return api.Errorf(api.CodeInvalid, "attributes", "must be a JSON object")
 	}
 	return nil
 }
@@ -159,7 +160,7 @@ func isJSONObject(raw json.RawMessage) bool {
 // Get returns one book.
 func (s *BookService) Get(ctx context.Context, id int64) (db.Book, error) {
 	b, err := s.q.GetBook(ctx, id)
-	return b, dbError(err, "book")
+	return b, api.DBError(err, "book")
 }
 
 // Create validates in and inserts it.
@@ -173,7 +174,7 @@ func (s *BookService) Create(ctx context.Context, in BookInput) (db.Book, error)
 		PriceCents: r.PriceCents, Pages: r.Pages, Attributes: r.Attributes,
 	})
 	if err != nil {
-		return db.Book{}, dbError(err, "book")
+		return db.Book{}, api.DBError(err, "book")
 	}
 	s.log.Debug("book created", "id", b.ID)
 	return b, nil
@@ -185,31 +186,31 @@ func (s *BookService) Update(ctx context.Context, id int64, p BookPatch) (db.Boo
 		return db.Book{}, err
 	}
 	var published *time.Time
-	if d := p.PublishedOn.ptr(); d != nil {
+	if d := p.PublishedOn.Ptr(); d != nil {
 		t := time.Time(*d)
 		published = &t
 	}
 	var attrs json.RawMessage
-	if a := p.Attributes.ptr(); a != nil {
+	if a := p.Attributes.Ptr(); a != nil {
 		attrs = *a
 	}
 	b, err := s.q.UpdateBook(ctx, db.UpdateBookParams{
 		ID:       id,
-		AuthorID: p.AuthorID.ptr(), Isbn: p.ISBN.ptr(), Title: p.Title.ptr(),
-		PublishedOn: published, PriceCents: p.PriceCents.ptr(), Pages: p.Pages.ptr(),
+		AuthorID: p.AuthorID.Ptr(), Isbn: p.ISBN.Ptr(), Title: p.Title.Ptr(),
+		PublishedOn: published, PriceCents: p.PriceCents.Ptr(), Pages: p.Pages.Ptr(),
 		SetAttributes: p.Attributes.Set, Attributes: attrs,
 	})
-	return b, dbError(err, "book")
+	return b, api.DBError(err, "book")
 }
 
 // Delete removes a book (its tag links go with it).
 func (s *BookService) Delete(ctx context.Context, id int64) error {
 	n, err := s.q.DeleteBook(ctx, id)
 	if err != nil {
-		return dbError(err, "book")
+		return api.DBError(err, "book")
 	}
 	if n == 0 {
-		return Errorf(CodeNotFound, "", "book not found")
+		return api.Errorf(api.CodeNotFound, "", "book not found")
 	}
 	return nil
 }
@@ -235,10 +236,10 @@ func (s *BookService) Tags(ctx context.Context, id int64) ([]db.Tag, error) {
 		return err
 	})
 	if err := s.dbx.SendBatch(ctx, &b).Close(); err != nil {
-		return nil, dbError(err, "book")
+		return nil, api.DBError(err, "book")
 	}
 	if !found {
-		return nil, Errorf(CodeNotFound, "", "book not found")
+		return nil, api.Errorf(api.CodeNotFound, "", "book not found")
 	}
 	return tags, nil
 }
@@ -250,22 +251,22 @@ func (s *BookService) AttachTag(ctx context.Context, bookID, tagID int64) error 
 	if errors.As(err, &pe) && pe.Code == "23503" {
 		switch pe.ConstraintName {
 		case "book_tags_book_id_fkey":
-			return &Error{Code: CodeNotFound, Message: "book not found", Err: err}
+			return &api.Error{Code: api.CodeNotFound, Message: "book not found", Err: err}
 		case "book_tags_tag_id_fkey":
-			return &Error{Code: CodeNotFound, Message: "tag not found", Err: err}
+			return &api.Error{Code: api.CodeNotFound, Message: "tag not found", Err: err}
 		}
 	}
-	return dbError(err, "tag")
+	return api.DBError(err, "tag")
 }
 
 // DetachTag unlinks a tag from a book.
 func (s *BookService) DetachTag(ctx context.Context, bookID, tagID int64) error {
 	n, err := s.q.DetachTag(ctx, bookID, tagID)
 	if err != nil {
-		return dbError(err, "tag")
+		return api.DBError(err, "tag")
 	}
 	if n == 0 {
-		return Errorf(CodeNotFound, "", "tag is not attached to this book")
+		return api.Errorf(api.CodeNotFound, "", "tag is not attached to this book")
 	}
 	return nil
 }
@@ -283,7 +284,9 @@ func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInpu
 	rows := func(yield func(db.Book, error) bool) {
 		for in, err := range records {
 			index++
-			if err == nil {
+			if err != nil {
+				err = api.JSONError(err)
+			} else {
 				err = in.Validate()
 			}
 			if err != nil {
@@ -307,15 +310,15 @@ func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInpu
 		}
 		var rowErr *model.RowError
 		if errors.As(err, &rowErr) {
-			return 0, recordError(rowErr.Row, dbError(rowErr.Err, "book")).toError()
+			return 0, recordError(rowErr.Row, api.DBError(rowErr.Err, "book")).toError()
 		}
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.ConstraintName == "books_author_id_fkey" {
 			if i, ok := authorAt[keyValue(pe.Detail)]; ok {
-				return 0, recordError(i, dbError(err, "book")).toError()
+				return 0, recordError(i, api.DBError(err, "book")).toError()
 			}
 		}
-		return 0, dbError(err, "book")
+		return 0, api.DBError(err, "book")
 	}
 	s.log.Info("books bulk-created", "rows", n)
 	return n, nil
@@ -334,18 +337,18 @@ func recordError(index int64, err error) *recordErr { return &recordErr{index: i
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// toError turns it into an *Error whose field is records[i] or
+// toError turns it into an *api.Error whose field is records[i] or
 // records[i].field.
-func (e *recordErr) toError() *Error {
+func (e *recordErr) toError() *api.Error {
 	field := "records[" + itoa(e.index) + "]"
-	var ae *Error
+	var ae *api.Error
 	if !errors.As(e.err, &ae) {
-		ae = jsonError(e.err)
+		return &api.Error{Code: api.CodeInternal, Message: "internal error", Err: e}
 	}
 	if ae.Field != "" {
 		field += "." + ae.Field
 	}
-	return &Error{Code: ae.Code, Field: field, Message: ae.Message, Err: e}
+	return &api.Error{Code: ae.Code, Field: field, Message: ae.Message, Err: e}
 }
 
 // keyValue parses the integer N of a violation detail
@@ -386,9 +389,9 @@ func (s *BookService) Page(ctx context.Context, q *query.Query[db.Book]) (query.
 	if err != nil {
 		var ce *query.Error
 		if errors.As(err, &ce) && errors.Is(err, query.ErrCursor) {
-			return p, &Error{Code: CodeInvalid, Field: "after", Message: "must be a cursor from a previous page", Err: err}
+			return p, &api.Error{Code: api.CodeInvalid, Field: "after", Message: "must be a cursor from a previous page", Err: err}
 		}
-		return p, dbError(err, "book")
+		return p, api.DBError(err, "book")
 	}
 	return p, nil
 }

@@ -10,7 +10,9 @@
 // HTTP request. Both provider sets are in providers.go; the injectors
 // themselves are in the root package's wire.go.
 //
-// Errors follow one type, *Error, whose Code maps to an HTTP status in one
-// table (errors.go). Services return *Error for anything a client caused;
+// The HTTP plumbing is the public package api: handlers run inside an
+// api.Mux (request id, timeout, metrics, access log), decode with
+// api.DecodeJSON and api.Records, and return *api.Error for anything a
+// client caused, or a database error that api.DBError classifies;
 // everything else is a 500 with the request id and no internal detail.
 package app

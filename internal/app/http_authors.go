@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/internal/db"
 )
 
@@ -25,7 +26,7 @@ func toAuthorJSON(a db.Author) authorJSON {
 
 func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
 	var in AuthorInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := api.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	a, err := req.Authors.Create(r.Context(), in)
@@ -33,11 +34,11 @@ func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request, req *Requ
 		return err
 	}
 	w.Header().Set("Location", "/authors/"+strconv.FormatInt(a.ID, 10))
-	return writeJSON(w, req, http.StatusCreated, toAuthorJSON(a))
+	return api.WriteJSON(w, r, http.StatusCreated, toAuthorJSON(a))
 }
 
 func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -45,27 +46,27 @@ func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request, req *Request
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, toAuthorJSON(a))
+	return api.WriteJSON(w, r, http.StatusOK, toAuthorJSON(a))
 }
 
 func (h *Handler) updateAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var p AuthorPatch
-	if err := decodeJSON(w, r, &p); err != nil {
+	if err := api.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
 	a, err := req.Authors.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, toAuthorJSON(a))
+	return api.WriteJSON(w, r, http.StatusOK, toAuthorJSON(a))
 }
 
 func (h *Handler) deleteAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func idCursor(v url.Values) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return 0, Errorf(CodeInvalid, "after", "must be a cursor from a previous page")
+		return 0, api.Errorf(api.CodeInvalid, "after", "must be a cursor from a previous page")
 	}
 	return n, nil
 }
@@ -98,11 +99,11 @@ func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req *Reque
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, pageOf(as, limit, toAuthorJSON, func(a db.Author) string { return itoa(a.ID) }))
+	return api.WriteJSON(w, r, http.StatusOK, pageOf(as, limit, toAuthorJSON, func(a db.Author) string { return itoa(a.ID) }))
 }
 
 func (h *Handler) authorBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -114,5 +115,5 @@ func (h *Handler) authorBooks(w http.ResponseWriter, r *http.Request, req *Reque
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, pageOf(bs, limit, toBookJSON, func(b db.Book) string { return itoa(b.ID) }))
+	return api.WriteJSON(w, r, http.StatusOK, pageOf(bs, limit, toBookJSON, func(b db.Book) string { return itoa(b.ID) }))
 }

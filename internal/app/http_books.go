@@ -2,15 +2,12 @@ package app
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
-	"iter"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/internal/db"
-	"github.com/aquila-go/aquila/query"
 )
 
 // bookJSON is the response shape of a book.
@@ -19,7 +16,7 @@ type bookJSON struct {
 	AuthorID    int64           `json:"author_id"`
 	ISBN        string          `json:"isbn"`
 	Title       string          `json:"title"`
-	PublishedOn Date            `json:"published_on"`
+	PublishedOn api.Date        `json:"published_on"`
 	PriceCents  int32           `json:"price_cents"`
 	Pages       int32           `json:"pages"`
 	Attributes  json.RawMessage `json:"attributes"`
@@ -34,13 +31,13 @@ func toBookJSON(b db.Book) bookJSON {
 	}
 	return bookJSON{
 		ID: b.ID, AuthorID: b.AuthorID, ISBN: b.Isbn, Title: b.Title,
-		PublishedOn: Date(b.PublishedOn), PriceCents: b.PriceCents, Pages: b.Pages,
+		PublishedOn: api.Date(b.PublishedOn), PriceCents: b.PriceCents, Pages: b.Pages,
 		Attributes: attrs, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
 	}
 }
 
 func (h *Handler) getBook(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -48,12 +45,12 @@ func (h *Handler) getBook(w http.ResponseWriter, r *http.Request, req *Request) 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, toBookJSON(b))
+	return api.WriteJSON(w, r, http.StatusOK, toBookJSON(b))
 }
 
 func (h *Handler) createBook(w http.ResponseWriter, r *http.Request, req *Request) error {
 	var in BookInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := api.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	b, err := req.Books.Create(r.Context(), in)
@@ -61,27 +58,27 @@ func (h *Handler) createBook(w http.ResponseWriter, r *http.Request, req *Reques
 		return err
 	}
 	w.Header().Set("Location", "/books/"+strconv.FormatInt(b.ID, 10))
-	return writeJSON(w, req, http.StatusCreated, toBookJSON(b))
+	return api.WriteJSON(w, r, http.StatusCreated, toBookJSON(b))
 }
 
 func (h *Handler) updateBook(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var p BookPatch
-	if err := decodeJSON(w, r, &p); err != nil {
+	if err := api.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
 	b, err := req.Books.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, toBookJSON(b))
+	return api.WriteJSON(w, r, http.StatusOK, toBookJSON(b))
 }
 
 func (h *Handler) deleteBook(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -96,68 +93,29 @@ func (h *Handler) deleteBook(w http.ResponseWriter, r *http.Request, req *Reques
 // (application/json) body into COPY: records are decoded one at a time, so
 // memory stays flat whatever the body size. All or nothing.
 func (h *Handler) bulkBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
-	mt, err := checkMediaType(r, "application/x-ndjson", "application/json")
+	mt, err := api.CheckMediaType(r, "application/x-ndjson", "application/json")
 	if err != nil {
 		return err
 	}
 	body := http.MaxBytesReader(w, r.Body, MaxBulkBytes)
-	n, err := req.Books.BulkCreate(r.Context(), bookRecords(body, mt == "application/x-ndjson"))
+	n, err := req.Books.BulkCreate(r.Context(), api.Records[BookInput](body, mt == "application/x-ndjson"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusCreated, map[string]int64{"created": n})
-}
-
-// bookRecords decodes one BookInput at a time from an NDJSON stream or a
-// JSON array, strictly (unknown fields rejected).
-func bookRecords(body io.Reader, ndjson bool) iter.Seq2[BookInput, error] {
-	return func(yield func(BookInput, error) bool) {
-		dec := json.NewDecoder(body)
-		dec.DisallowUnknownFields()
-		if !ndjson {
-			tok, err := dec.Token()
-			if err != nil || tok != json.Delim('[') {
-				if err == nil {
-					err = errors.New("body must be a JSON array of books")
-				}
-				yield(BookInput{}, err)
-				return
-			}
-		}
-		for {
-			if !ndjson && !dec.More() {
-				if _, err := dec.Token(); err != nil { // the closing ]
-					yield(BookInput{}, err)
-					return
-				}
-				if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-					yield(BookInput{}, errors.New("data after the JSON array"))
-				}
-				return
-			}
-			var in BookInput
-			err := dec.Decode(&in)
-			if ndjson && errors.Is(err, io.EOF) {
-				return
-			}
-			if !yield(in, err) || err != nil {
-				return
-			}
-		}
-	}
+	return api.WriteJSON(w, r, http.StatusCreated, map[string]int64{"created": n})
 }
 
 // listBooks serves GET /books with the dynamic filters, orders and keyset
 // cursors of BookList's allow-list, e.g.
 // ?author_id=3&published_after=2020-01-01&tag=go&order=-published_on&limit=50&after=<cursor>.
 func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
-	v, err := queryValues(r)
+	v, err := api.QueryValues(r)
 	if err != nil {
 		return err
 	}
 	q, err := h.books.Endpoint.Parse(v)
 	if err != nil {
-		return paramError(err)
+		return api.ParamError(err)
 	}
 	pg, err := req.Books.Page(r.Context(), q)
 	if err != nil {
@@ -167,15 +125,5 @@ func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req *Request
 	if pg.Next != "" {
 		p.Next = &pg.Next
 	}
-	return writeJSON(w, req, http.StatusOK, p)
-}
-
-// paramError turns a query.ParamError into a 400 naming the parameter,
-// with its suggestion and what is allowed.
-func paramError(err error) error {
-	var pe *query.ParamError
-	if errors.As(err, &pe) {
-		return &Error{Code: CodeInvalid, Field: pe.Param, Message: pe.Message(), Err: err}
-	}
-	return err
+	return api.WriteJSON(w, r, http.StatusOK, p)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/internal/db"
 )
 
@@ -18,18 +19,18 @@ func toTagJSON(t db.Tag) tagJSON { return tagJSON{ID: t.ID, Name: t.Name, Create
 
 func (h *Handler) createTag(w http.ResponseWriter, r *http.Request, req *Request) error {
 	var in TagInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := api.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	t, err := req.Tags.Create(r.Context(), in)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusCreated, toTagJSON(t))
+	return api.WriteJSON(w, r, http.StatusCreated, toTagJSON(t))
 }
 
 func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request) error {
-	v, err := checkParams(r, "after", "limit")
+	v, err := api.CheckParams(r, "after", "limit")
 	if err != nil {
 		return err
 	}
@@ -41,11 +42,11 @@ func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, pageOf(ts, limit, toTagJSON, func(t db.Tag) string { return t.Name }))
+	return api.WriteJSON(w, r, http.StatusOK, pageOf(ts, limit, toTagJSON, func(t db.Tag) string { return t.Name }))
 }
 
 func (h *Handler) bookTags(w http.ResponseWriter, r *http.Request, req *Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -53,15 +54,15 @@ func (h *Handler) bookTags(w http.ResponseWriter, r *http.Request, req *Request)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, req, http.StatusOK, pageOf(ts, 0, toTagJSON, nil))
+	return api.WriteJSON(w, r, http.StatusOK, pageOf(ts, 0, toTagJSON, nil))
 }
 
 // bookTagIDs parses the {id} and {tag_id} path values.
 func bookTagIDs(r *http.Request) (bookID, tagID int64, err error) {
-	if bookID, err = pathID(r, "id"); err != nil {
+	if bookID, err = api.PathID(r, "id"); err != nil {
 		return 0, 0, err
 	}
-	tagID, err = pathID(r, "tag_id")
+	tagID, err = api.PathID(r, "tag_id")
 	return bookID, tagID, err
 }
 

@@ -1,11 +1,10 @@
 package app
 
 import (
-	"context"
-	"crypto/rand"
 	"log/slog"
 	"net/http"
 
+	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
@@ -55,53 +54,20 @@ type Request struct {
 // the generated request injector.
 type RequestFunc func(r *http.Request) *Request
 
-// ProvideRequestID takes a well-formed X-Request-Id header (up to 64 of
-// [A-Za-z0-9._-]) or makes a random one.
+// ProvideRequestID is the id the api.Mux gave the request (from a
+// well-formed X-Request-Id header, or random); outside a Mux it is made
+// the same way.
 func ProvideRequestID(r *http.Request) RequestID {
-	if id := r.Header.Get("X-Request-Id"); validRequestID(id) {
+	if id := api.RequestID(r.Context()); id != "" {
 		return RequestID(id)
 	}
-	return RequestID(rand.Text())
-}
-
-func validRequestID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
+	return RequestID(api.NewRequestID(r))
 }
 
 // ProvideRequestLogger returns the app logger with the request id attached
-// to every record it writes. The id is added when a record is handled, not
-// pre-formatted as Logger.With would, so a request that logs nothing pays
-// two small allocations for its logger.
+// to every record it writes.
 func ProvideRequestLogger(d *Deps, id RequestID) *slog.Logger {
-	return slog.New(&requestHandler{Handler: d.Log.Handler(), id: id})
-}
-
-// requestHandler adds request_id to each record.
-type requestHandler struct {
-	slog.Handler
-	id RequestID
-}
-
-func (h *requestHandler) Handle(ctx context.Context, r slog.Record) error {
-	r.AddAttrs(slog.String("request_id", string(h.id)))
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h *requestHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return &requestHandler{Handler: h.Handler.WithAttrs(as), id: h.id}
-}
-
-func (h *requestHandler) WithGroup(name string) slog.Handler {
-	return &requestHandler{Handler: h.Handler.WithGroup(name), id: h.id}
+	return api.RequestLogger(d.Log, string(id))
 }
 
 // ProvideSession starts the request's routing session: reads go to a

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/internal/db"
 )
 
@@ -28,7 +29,7 @@ type TagInput struct {
 // Validate mirrors the tags_name_check constraint.
 func (in *TagInput) Validate() error {
 	if !validTag(in.Name) {
-		return Errorf(CodeInvalid, "name", "must be 1 to 50 of a-z, 0-9 and '-', starting with a letter or digit")
+		return api.Errorf(api.CodeInvalid, "name", "must be 1 to 50 of a-z, 0-9 and '-', starting with a letter or digit")
 	}
 	return nil
 }
@@ -52,13 +53,13 @@ func (s *TagService) Create(ctx context.Context, in TagInput) (db.Tag, error) {
 		return db.Tag{}, err
 	}
 	t, err := s.q.CreateTag(ctx, in.Name)
-	return t, dbError(err, "tag")
+	return t, api.DBError(err, "tag")
 }
 
 // List returns up to limit tags whose name sorts after after.
 func (s *TagService) List(ctx context.Context, after string, limit int32) ([]db.Tag, error) {
 	ts, err := s.q.ListTags(ctx, after, limit)
-	return ts, dbError(err, "tag")
+	return ts, api.DBError(err, "tag")
 }
 
 func collectTags(rows pgx.Rows) ([]db.Tag, error) {

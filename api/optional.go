@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"encoding/json"
@@ -25,8 +25,8 @@ func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &o.Value)
 }
 
-// ptr returns nil unless the field was set to a value.
-func (o Optional[T]) ptr() *T {
+// Ptr returns nil unless the field was set to a value.
+func (o Optional[T]) Ptr() *T {
 	if !o.Set || o.Null {
 		return nil
 	}

@@ -1,0 +1,67 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/aquila-go/aquila/query"
+)
+
+// QueryValues parses r's query string strictly. r.URL.Query() silently
+// drops malformed pairs (e.g. ones containing ';'), which would turn a
+// filter the client asked for into no filter at all; here they are a 400.
+// Every name and value must be valid UTF-8 without U+0000 (CheckText),
+// after percent-decoding.
+func QueryValues(r *http.Request) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, &Error{Code: CodeInvalid, Message: "malformed query string", Err: err}
+	}
+	for k, vs := range v {
+		if problem := textProblem(k); problem != "" {
+			return nil, &Error{Code: CodeInvalid, Message: "query parameter name " + problem}
+		}
+		for _, s := range vs {
+			if err := CheckText(k, s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return v, nil
+}
+
+// CheckParams parses r's query string as QueryValues does and rejects
+// parameters outside allowed (query.CheckNames: the first unknown one is
+// named, with the nearest allowed name and the list of them).
+func CheckParams(r *http.Request, allowed ...string) (url.Values, error) {
+	v, err := QueryValues(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := query.CheckNames(v, allowed...); err != nil {
+		return nil, ParamError(err)
+	}
+	return v, nil
+}
+
+// ParamError turns a *query.ParamError (from query.Endpoint.Parse or
+// query.CheckNames) into a 400 naming the parameter, with its suggestion
+// and what is allowed; other errors are returned unchanged.
+func ParamError(err error) error {
+	var pe *query.ParamError
+	if errors.As(err, &pe) {
+		return &Error{Code: CodeInvalid, Field: pe.Param, Message: pe.Message(), Err: err}
+	}
+	return err
+}
+
+// PathID parses the path value name as a positive int64.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, Errorf(CodeInvalid, name, "must be a positive integer")
+	}
+	return id, nil
+}
