@@ -7,9 +7,10 @@ package main
 
 import (
 	"context"
-	"github.com/aquila-go/aquila/internal/app"
 	"log/slog"
 	"net/http"
+
+	"github.com/aquila-go/aquila/internal/app"
 )
 
 // Injectors from wire.go:

@@ -6,8 +6,9 @@
 package wirereq
 
 import (
-	"github.com/aquila-go/aquila/internal/app"
 	"net/http"
+
+	"github.com/aquila-go/aquila/internal/app"
 )
 
 // Injectors from wire.go:
