@@ -7,6 +7,7 @@ tool (
 	github.com/pressly/goose/v3/cmd/goose
 	github.com/sqlc-dev/sqlc/cmd/sqlc
 	golang.org/x/perf/cmd/benchstat
+	golang.org/x/tools/cmd/gonew
 )
 
 require (
