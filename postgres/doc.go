@@ -26,6 +26,15 @@
 // arguments) from the first result, and forgets everything on any write
 // through it. The read/write verdict is made once per distinct SQL text.
 //
+// Pipeline is a DBTX for autocommit statements under high concurrency: it
+// keeps a few connections of the pool for itself and writes the statements
+// of many goroutines to them in pipeline mode, each with its own Sync (an
+// error stays with its statement), without waiting for the results of the
+// statements before; a reader per connection hands each result back as it
+// arrives. Callers whose context ends stop waiting without cancelling
+// anything; a connection with a slow statement gets no new ones while
+// another can take them; transactions, COPY and batches run on the pool.
+//
 // Router spreads reads over streaming replicas: NewRouter opens the
 // primary's pool (as Open does) and one pool per replica, checks each
 // replica's health and replay lag in the background, and hands out a
