@@ -483,19 +483,7 @@ func (r *recordRows) record() {
 		e.fields = append([]pgconn.FieldDescription{}, r.Rows.FieldDescriptions()...)
 	}
 	raw := r.Rows.RawValues()
-	n := 0
-	for _, v := range raw {
-		n += len(v)
-	}
-	buf := make([]byte, n)
-	row := make([][]byte, len(raw))
-	for i, v := range raw {
-		if v != nil {
-			row[i] = buf[:len(v):len(v)]
-			copy(row[i], v)
-			buf = buf[len(v):]
-		}
-	}
+	row, n := copyRow(raw)
 	e.rows = append(e.rows, row)
 	e.size += n + 24*len(raw) + 24
 	if e.size > r.s.c.cfg.MaxBytes {
@@ -603,28 +591,8 @@ func (r *replayRows) Values() ([]any, error) {
 	}
 	tm := r.s.lockTypeMap()
 	defer r.s.tmMu.Unlock()
-	out := make([]any, 0, len(values))
-	for i, buf := range values {
-		fd := &r.e.fields[i]
-		if buf == nil {
-			out = append(out, nil)
-			continue
-		}
-		if dt, ok := tm.TypeForOID(fd.DataTypeOID); ok {
-			v, err := dt.Codec.DecodeValue(tm, fd.DataTypeOID, fd.Format, buf)
-			if err != nil {
-				return nil, r.fail(err)
-			}
-			out = append(out, v)
-			continue
-		}
-		if fd.Format == pgx.TextFormatCode {
-			out = append(out, string(buf))
-		} else {
-			out = append(out, append([]byte(nil), buf...))
-		}
-	}
-	return out, nil
+	out, err := decodeValues(tm, r.e.fields, values)
+	return out, r.fail(err)
 }
 
 // fail records a scan error and closes the rows, as pgx does.
