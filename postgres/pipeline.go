@@ -97,9 +97,13 @@ type Pipeline struct {
 	stmts  map[string]*pipeStmt // read-only after NewPipeline
 	conns  []*pipeConn
 	tracer pgx.QueryTracer
-	codecs sync.Pool // *pipeCodec
-	epoch  time.Time
-	stall  int64 // cfg.StallAfter in ns
+	// traceConn is a connection of the pipeline that TraceQueryStart is
+	// given (the statement has none yet); TraceQueryEnd gets the one the
+	// statement ran on.
+	traceConn atomic.Pointer[pgx.Conn]
+	codecs    sync.Pool // *pipeCodec
+	epoch     time.Time
+	stall     int64 // cfg.StallAfter in ns
 
 	mu       sync.Mutex
 	waiting  []*pipeReq // callers waiting for a place, oldest first
@@ -193,10 +197,11 @@ func (p *Pipeline) Pool() *pgxpool.Pool { return p.pool }
 
 // PipelineStat is a snapshot of a Pipeline's state.
 type PipelineStat struct {
-	Conns    int // connections the pipeline keeps
-	Live     int // of which are up
-	InFlight int // statements sent and not answered yet
-	Waiting  int // callers waiting for a place (every connection full or stalled)
+	Conns    int    // connections the pipeline keeps
+	Live     int    // of which are up
+	InFlight int    // statements sent and not answered yet
+	Waiting  int    // callers waiting for a place (every connection full or stalled)
+	Sent     uint64 // statements sent since NewPipeline
 }
 
 // Stat returns the pipeline's state now.
@@ -207,6 +212,7 @@ func (p *Pipeline) Stat() PipelineStat {
 			s.Live++
 		}
 		s.InFlight += int(c.inflight.Load())
+		s.Sent += c.sent.Load()
 	}
 	return s
 }
@@ -325,7 +331,7 @@ func (p *Pipeline) run(ctx context.Context, st *pipeStmt, sql string, args []any
 	r := &pipeReq{st: st, done: make(chan struct{}, 1)}
 	if p.tracer != nil {
 		r.tracer = p.tracer
-		r.ctx = p.tracer.TraceQueryStart(ctx, nil, pgx.TraceQueryStartData{SQL: sql, Args: args})
+		r.ctx = p.tracer.TraceQueryStart(ctx, p.traceConn.Load(), pgx.TraceQueryStartData{SQL: sql, Args: args})
 	}
 	if err := p.encode(r, st, args); err != nil {
 		r.trace(err)

@@ -40,6 +40,7 @@ type pipeConn struct {
 
 	live     atomic.Bool
 	inflight atomic.Int32 // statements sent and not yet answered
+	sent     atomic.Uint64
 	progress atomic.Int64 // Pipeline.now of the last result, or of the send into an idle connection
 
 	mu      sync.Mutex
@@ -91,6 +92,7 @@ func (c *pipeConn) connect(ctx context.Context) error {
 		return nil
 	}
 	c.nc, c.pgc = hc.Conn, conn
+	p.traceConn.Store(conn)
 	c.ring = make([]*pipeReq, p.cfg.MaxDepth)
 	c.head, c.n, c.closing = 0, 0, false
 	c.wbuf, c.spare = c.wbuf[:0], nil
@@ -125,6 +127,7 @@ func (c *pipeConn) send(r *pipeReq, from int32) bool {
 		c.progress.Store(c.p.now())
 	}
 	c.inflight.Add(1)
+	c.sent.Add(1)
 	c.wbuf = append(c.wbuf, r.msg...)
 	if c.writing {
 		c.mu.Unlock()

@@ -48,6 +48,7 @@ type replica struct {
 	server string
 
 	pool    atomic.Pointer[pgxpool.Pool] // nil until a connection succeeded
+	pipe    atomic.Pointer[Pipeline]     // over pool, with RouterConfig.Pipeline
 	healthy atomic.Bool
 
 	mu   sync.Mutex
@@ -130,6 +131,14 @@ func (rep *replica) check(ctx context.Context, r *Router) {
 		cfg.PingTimeout = timeout
 		cfg.Logger = nil
 		p, err := Open(octx, cfg)
+		if err == nil {
+			var pipe *Pipeline
+			if pipe, err = r.openPipeline(octx, p, cfg.Prepare); err != nil {
+				p.Close()
+			} else if pipe != nil {
+				rep.pipe.Store(pipe)
+			}
+		}
 		cancel()
 		if err != nil {
 			rep.set(r, false, 0, err)
@@ -198,9 +207,24 @@ func (rep *replica) status() ReplicaStatus {
 	return rep.stat
 }
 
-// close closes the replica's pool, if it has one.
+// querier returns what runs the replica's autocommit reads (its pipeline
+// or its pool), or nil before its pool is open.
+func (rep *replica) querier() querier {
+	if p := rep.pipe.Load(); p != nil {
+		return p
+	}
+	if p := rep.pool.Load(); p != nil {
+		return p
+	}
+	return nil
+}
+
+// close closes the replica's pipeline and pool, if it has them.
 func (rep *replica) close() {
 	rep.healthy.Store(false)
+	if p := rep.pipe.Swap(nil); p != nil {
+		p.Close()
+	}
 	if p := rep.pool.Swap(nil); p != nil {
 		p.Close()
 	}

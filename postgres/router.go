@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -42,6 +43,13 @@ type RouterConfig struct {
 	// replica that was down (connecting and warming it) gets at least 10s.
 	// Default DefaultReplicaCheckTimeout.
 	CheckTimeout time.Duration
+
+	// Pipeline, when set, pipelines the autocommit statements of the
+	// primary and of each replica (a Pipeline per pool); nil runs them on
+	// the pools. Its Statements default to the pool's Prepare list. With an
+	// exec mode other than cache_statement (PgBouncer in transaction or
+	// statement pooling) pipelining stays off and NewRouter logs why.
+	Pipeline *PipelineConfig
 
 	// PrimaryReads gives the primary a share of the reads too: round robin
 	// over the healthy replicas and the primary. Off, the primary reads
@@ -91,6 +99,8 @@ type Router struct {
 	cfg      RouterConfig
 	log      *slog.Logger
 	primary  *pgxpool.Pool
+	pipeline *Pipeline // nil unless RouterConfig.Pipeline
+	auto     querier   // the primary's autocommit statements: pipeline or pool
 	replicas []*replica
 
 	healthy   atomic.Pointer[[]*replica] // the replicas reads may use now
@@ -133,9 +143,18 @@ func NewRouter(ctx context.Context, cfg RouterConfig) (*Router, error) {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		primary:  primary,
+		auto:     primary,
 		replicas: replicas,
 		stop:     stop,
 		done:     make(chan struct{}),
+	}
+	if r.pipeline, err = r.openPipeline(ctx, primary, cfg.Primary.Prepare); err != nil {
+		primary.Close()
+		stop()
+		return nil, err
+	}
+	if r.pipeline != nil {
+		r.auto = r.pipeline
 	}
 	r.Check(ctx)
 	go r.loop(loopCtx)
@@ -216,6 +235,27 @@ func (r *Router) pick() *replica {
 // that must see the latest data.
 func (r *Router) Primary() *pgxpool.Pool { return r.primary }
 
+// Pipeline returns the primary's pipeline, or nil when pipelining is off.
+func (r *Router) Pipeline() *Pipeline { return r.pipeline }
+
+// openPipeline opens a Pipeline over pool when RouterConfig.Pipeline is
+// set and the exec mode allows it; nil otherwise.
+func (r *Router) openPipeline(ctx context.Context, pool *pgxpool.Pool, prepared []string) (*Pipeline, error) {
+	if r.cfg.Pipeline == nil {
+		return nil, nil
+	}
+	cfg := *r.cfg.Pipeline
+	if cfg.Statements == nil {
+		cfg.Statements = prepared
+	}
+	p, err := NewPipeline(ctx, pool, cfg)
+	if errors.Is(err, ErrPipelineMode) {
+		r.log.Info("pipelining off", "reason", err)
+		return nil, nil
+	}
+	return p, err
+}
+
 // Session starts a routing session for one request: its reads go to a
 // replica until it writes, and to the primary after that.
 func (r *Router) Session() *Session {
@@ -247,6 +287,9 @@ func (r *Router) Close() {
 		defer r.checkMu.Unlock()
 		for _, rep := range r.replicas {
 			rep.close()
+		}
+		if r.pipeline != nil {
+			r.pipeline.Close()
 		}
 		r.primary.Close()
 	})

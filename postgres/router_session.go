@@ -102,6 +102,13 @@ func (s *Session) replica() *replica {
 	return s.router.pick()
 }
 
+// querier runs autocommit statements: a *Pipeline or a *pgxpool.Pool.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 // Reader is a [Session]'s read connection.
 type Reader struct{ s *Session }
 
@@ -112,16 +119,16 @@ type Reader struct{ s *Session }
 func (rd *Reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	rep := rd.s.replica()
 	if rep == nil {
-		return rd.s.router.primary.Query(ctx, sql, args...)
+		return rd.s.router.auto.Query(ctx, sql, args...)
 	}
-	pool := rep.pool.Load()
-	if pool == nil {
-		return rd.s.router.primary.Query(ctx, sql, args...)
+	q := rep.querier()
+	if q == nil {
+		return rd.s.router.auto.Query(ctx, sql, args...)
 	}
-	rows, err := pool.Query(ctx, sql, args...)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		if rd.s.failover(ctx, rep, err) {
-			return rd.s.router.primary.Query(ctx, sql, args...)
+			return rd.s.router.auto.Query(ctx, sql, args...)
 		}
 		return nil, err
 	}
@@ -133,13 +140,13 @@ func (rd *Reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows,
 func (rd *Reader) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	rep := rd.s.replica()
 	if rep == nil {
-		return rd.s.router.primary.QueryRow(ctx, sql, args...)
+		return rd.s.router.auto.QueryRow(ctx, sql, args...)
 	}
-	pool := rep.pool.Load()
-	if pool == nil {
-		return rd.s.router.primary.QueryRow(ctx, sql, args...)
+	q := rep.querier()
+	if q == nil {
+		return rd.s.router.auto.QueryRow(ctx, sql, args...)
 	}
-	return &fallbackRow{row: pool.QueryRow(ctx, sql, args...), s: rd.s, rep: rep, ctx: ctx, sql: sql, args: args}
+	return &fallbackRow{row: q.QueryRow(ctx, sql, args...), s: rd.s, rep: rep, ctx: ctx, sql: sql, args: args}
 }
 
 // Exec runs on the primary and counts as a write.
@@ -172,20 +179,20 @@ type Writer struct{ s *Session }
 // Exec runs sql on the primary.
 func (w *Writer) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	w.s.write()
-	return w.s.router.primary.Exec(ctx, sql, args...)
+	return w.s.router.auto.Exec(ctx, sql, args...)
 }
 
 // Query runs sql on the primary (a write with RETURNING, or a read that
 // must be current).
 func (w *Writer) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	w.s.write()
-	return w.s.router.primary.Query(ctx, sql, args...)
+	return w.s.router.auto.Query(ctx, sql, args...)
 }
 
 // QueryRow runs sql on the primary.
 func (w *Writer) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	w.s.write()
-	return w.s.router.primary.QueryRow(ctx, sql, args...)
+	return w.s.router.auto.QueryRow(ctx, sql, args...)
 }
 
 // CopyFrom runs COPY FROM on the primary.

@@ -438,6 +438,7 @@ func TestRouter(t *testing.T) {
 	})
 
 	t.Run("PgBouncerCatalog", func(t *testing.T) { testPgBouncerCatalog(t, tp) })
+	t.Run("Pipelined", func(t *testing.T) { testPipelinedRouter(t, tp) })
 	t.Run("Lag", func(t *testing.T) { testLag(t, tp) })
 	t.Run("NoReplica", func(t *testing.T) { testNoReplica(t, tp) })
 	t.Run("PrimaryReads", func(t *testing.T) {
