@@ -3,11 +3,12 @@ package main
 // Every generated file in the repository comes from these lines, in order:
 // sqlc compiles schema/ + queries/ into internal/db; aquilagen (the public
 // generator any service runs, see cmd/aquilagen) writes the replica-routed
-// Querier and the statement list for prepare-on-connect there; its wire step
+// Querier, the statement list for prepare-on-connect and the COPY bindings of
+// the tables internal/catalog.Tables describes there; its wire step
 // runs the pinned wire and drops the go:generate line wire writes into
 // wire_gen.go (it would run a second, unpinned wire through this module's
 // go.mod).
 
 //go:generate go tool -modfile=tools/go.mod sqlc generate
-//go:generate go run ./cmd/aquilagen
+//go:generate go run ./cmd/aquilagen -tables ./internal/catalog.Tables
 //go:generate go run ./cmd/aquilagen wire . ./bench/internal/wirereq

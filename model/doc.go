@@ -78,22 +78,30 @@
 //	b, err := model.BindFields(reg.Table("books"),
 //		model.Int64("author_id", func(r *db.Book) int64 { return r.AuthorID }),
 //		model.String("isbn", func(r *db.Book) string { return r.Isbn }),
-//		model.Time("published_on", func(r *db.Book) time.Time { return r.PublishedOn }))
+//		model.PgNumeric("price", func(r *db.Book) pgtype.Numeric { return r.Price }),
+//		model.StringArray("tags", func(r *db.Book) []string { return r.Tags }))
 //
-// It checks each field's Go type against its column's type when the program
-// starts, and bulk operations then encode PostgreSQL's binary COPY format
-// straight from the typed values into a reused buffer that pgconn streams:
-// no []any, no interface boxing, no per-value codec lookup, and no
-// allocation per row (pgx.CopyFrom costs about 6 allocations per 7-column
-// row). Bind takes a values function instead,
+// There is a field constructor for every Go type sqlc's pgx/v5 output uses
+// for the column types here: the plain Go types and pointers to them
+// (Int64, StringPtr, Time, Bytes for bytea and json, ...), pgx's nullable
+// pgtype structs (PgText, PgInt8, PgTimestamptz, PgUUID, PgNumeric, ...),
+// uuid values as [16]byte (UUIDBytes), and an Array form of each for
+// one-dimensional array columns (StringArray, PgUUIDArray, ...).
+// cmd/aquilagen writes these fields for every sqlc row type that has a
+// table in the registry, and BindRow binds them, checking first that the
+// row type and the table agree column for column. It checks each field's
+// Go type against its column's type when the program starts, and bulk
+// operations then encode PostgreSQL's binary COPY format straight from the
+// typed values into a reused buffer that pgconn streams: no []any, no
+// interface boxing, no per-value codec lookup, and no allocation per row
+// (pgx.CopyFrom costs about 6 allocations per 7-column row). Bind takes a
+// values function instead,
 //
 //	b, err := model.Bind(reg.Table("books"), []string{"author_id", "isbn"},
 //		func(r *db.Book, dst []any) []any { return append(dst, r.AuthorID, r.Isbn) })
 //
-// and goes through pgx.CopyFrom, so it covers every type pgx can encode
-// (arrays, uuid, numeric, custom types). Both are plain generic functions
-// checked by the compiler, which keeps them usable with generated structs
-// as they are; a code generator would add a build step for no speed gain.
+// and goes through pgx.CopyFrom, so it covers every type pgx can encode,
+// custom ones included.
 //
 // BulkCreate and BulkCreateSeq (a streaming iter.Seq2) write rows with COPY,
 // WithChunkSize rows per COPY statement. A slice that fits in one chunk, on

@@ -35,6 +35,7 @@ var (
 	ErrDuplicateBinding  = errors.New("column bound twice")
 	ErrValuesCount       = errors.New("values function returned the wrong number of values")
 	ErrFieldType         = errors.New("field does not match the column type")
+	ErrMissingField      = errors.New("row type has no field for the column")
 	ErrInvalidChunkSize  = errors.New("invalid chunk size")
 	ErrDrift             = errors.New("schema drift")
 	errNilTable          = errors.New("nil table")

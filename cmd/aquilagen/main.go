@@ -27,8 +27,9 @@ func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("aquilagen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	config := fs.String("f", "", "sqlc configuration `file` (default: sqlc.yaml, sqlc.yml or sqlc.json)")
+	tables := fs.String("tables", "", "the `function` returning the model tables, as ./dir.Func or import/path.Func;\nwith it, COPY bindings are generated for every table with a sqlc row type")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: aquilagen [-f sqlc.yaml]\n       aquilagen wire [-modfile tools/go.mod] [packages]\n\n")
+		fmt.Fprint(stderr, "usage: aquilagen [-f sqlc.yaml] [-tables ./internal/catalog.Tables]\n       aquilagen wire [-modfile tools/go.mod] [packages]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -51,7 +52,10 @@ func run(args []string, stderr io.Writer) error {
 			return fmt.Errorf("%s: %w", o.dir, err)
 		}
 	}
-	return nil
+	if *tables == "" {
+		return nil
+	}
+	return generateBindings(outs, *tables)
 }
 
 // Output files, inside each sqlc output directory.

@@ -1,8 +1,6 @@
 package catalog
 
 import (
-	"time"
-
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
 )
@@ -42,10 +40,10 @@ func Tables() []*model.TableDef {
 }
 
 // Catalog is the validated reference catalog with its tables bound to the
-// sqlc row types through typed fields (model.BindFields: binary COPY, no
-// allocation per row). The bindings write every column without a
-// server-side value: identity keys and created_at/updated_at take their
-// defaults.
+// sqlc row types by the bindings cmd/aquilagen generates into internal/db
+// (binary COPY, no allocation per row). The bindings write every column
+// without a server-side value: identity keys and created_at/updated_at
+// take their defaults.
 type Catalog struct {
 	Registry *model.Registry
 	Authors  *model.Binding[db.Author]
@@ -54,41 +52,16 @@ type Catalog struct {
 	BookTags *model.Binding[db.BookTag]
 }
 
-// New validates the catalog metadata and binds its tables.
+// New validates the catalog metadata and binds its tables; a row type that
+// disagrees with the metadata is an error naming the table and column.
 func New() (*Catalog, error) {
 	reg, err := model.NewRegistry(Tables()...)
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{Registry: reg}
-	if c.Authors, err = model.BindFields(reg.Table("authors"),
-		model.String("name", func(a *db.Author) string { return a.Name }),
-		model.StringPtr("email", func(a *db.Author) *string { return a.Email }),
-		model.StringPtr("bio", func(a *db.Author) *string { return a.Bio }),
-	); err != nil {
+	b, err := db.NewBindings(reg)
+	if err != nil {
 		return nil, err
 	}
-	if c.Books, err = model.BindFields(reg.Table("books"),
-		model.Int64("author_id", func(b *db.Book) int64 { return b.AuthorID }),
-		model.String("isbn", func(b *db.Book) string { return b.Isbn }),
-		model.String("title", func(b *db.Book) string { return b.Title }),
-		model.Time("published_on", func(b *db.Book) time.Time { return b.PublishedOn }),
-		model.Int32("price_cents", func(b *db.Book) int32 { return b.PriceCents }),
-		model.Int32("pages", func(b *db.Book) int32 { return b.Pages }),
-		model.Bytes("attributes", func(b *db.Book) []byte { return b.Attributes }),
-	); err != nil {
-		return nil, err
-	}
-	if c.Tags, err = model.BindFields(reg.Table("tags"),
-		model.String("name", func(t *db.Tag) string { return t.Name }),
-	); err != nil {
-		return nil, err
-	}
-	if c.BookTags, err = model.BindFields(reg.Table("book_tags"),
-		model.Int64("book_id", func(bt *db.BookTag) int64 { return bt.BookID }),
-		model.Int64("tag_id", func(bt *db.BookTag) int64 { return bt.TagID }),
-	); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return &Catalog{Registry: reg, Authors: b.Authors, Books: b.Books, Tags: b.Tags, BookTags: b.BookTags}, nil
 }

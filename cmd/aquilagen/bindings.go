@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// constructors maps a field kind (fieldDesc.Kind) to the model field
+// constructor that takes it.
+var constructors = map[string]string{
+	"int16": "Int16", "int32": "Int32", "int64": "Int64", "float32": "Float32", "float64": "Float64",
+	"bool": "Bool", "string": "String", "[]byte": "Bytes", "time.Time": "Time", "[16]byte": "UUIDBytes",
+
+	"*int16": "Int16Ptr", "*int32": "Int32Ptr", "*int64": "Int64Ptr", "*float32": "Float32Ptr",
+	"*float64": "Float64Ptr", "*bool": "BoolPtr", "*string": "StringPtr", "*time.Time": "TimePtr",
+	"*[16]byte": "UUIDBytesPtr",
+
+	"pgtype.Text": "PgText", "pgtype.Int2": "PgInt2", "pgtype.Int4": "PgInt4", "pgtype.Int8": "PgInt8",
+	"pgtype.Float4": "PgFloat4", "pgtype.Float8": "PgFloat8", "pgtype.Bool": "PgBool", "pgtype.Date": "PgDate",
+	"pgtype.Timestamp": "PgTimestamp", "pgtype.Timestamptz": "PgTimestamptz", "pgtype.UUID": "PgUUID",
+	"pgtype.Numeric": "PgNumeric",
+
+	"[]int16": "Int16Array", "[]int32": "Int32Array", "[]int64": "Int64Array", "[]float32": "Float32Array",
+	"[]float64": "Float64Array", "[]bool": "BoolArray", "[]string": "StringArray", "[][]byte": "BytesArray",
+	"[]time.Time": "TimeArray", "[][16]byte": "UUIDBytesArray",
+
+	"[]pgtype.Text": "PgTextArray", "[]pgtype.Int2": "PgInt2Array", "[]pgtype.Int4": "PgInt4Array",
+	"[]pgtype.Int8": "PgInt8Array", "[]pgtype.Float4": "PgFloat4Array", "[]pgtype.Float8": "PgFloat8Array",
+	"[]pgtype.Bool": "PgBoolArray", "[]pgtype.Date": "PgDateArray", "[]pgtype.Timestamp": "PgTimestampArray",
+	"[]pgtype.Timestamptz": "PgTimestamptzArray", "[]pgtype.UUID": "PgUUIDArray", "[]pgtype.Numeric": "PgNumericArray",
+}
+
+// binding is one table bound to a row type, as rendered.
+type binding struct {
+	table  string // table name
+	name   string // Go name of the table, e.g. BookTags
+	row    string // row type, e.g. BookTag
+	fields []boundField
+}
+
+// boundField is one column and the field of the row type that holds it.
+type boundField struct {
+	column, field, kind, ctor string
+	convert                   bool
+}
+
+// generateBindings writes the bindings file of every output that has a row
+// type for a table of the registry tablesFunc returns.
+func generateBindings(outs []output, tablesFunc string) error {
+	pkgs := make([]rowPackage, len(outs))
+	dirs := make([]string, len(outs))
+	for i, o := range outs {
+		dirs[i] = o.dir
+		if !filepath.IsAbs(dirs[i]) {
+			dirs[i] = "./" + filepath.ToSlash(dirs[i])
+		}
+	}
+	paths, err := goList(".", dirs...)
+	if err != nil {
+		return err
+	}
+	for i, o := range outs {
+		types, err := structTypes(o.dir)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.dir, err)
+		}
+		pkgs[i] = rowPackage{ImportPath: paths[i], Dir: o.dir, Types: types}
+	}
+	desc, err := describe(tablesFunc, pkgs)
+	if err != nil {
+		return err
+	}
+	for i, o := range outs {
+		pkgName, err := packageName(o.dir)
+		if err != nil {
+			return err
+		}
+		bs, skipped, err := bind(desc, i, o.naming)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.dir, err)
+		}
+		if len(bs) == 0 {
+			if err := os.Remove(filepath.Join(o.dir, bindingsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			continue
+		}
+		if err := checkNames(o.dir, bs); err != nil {
+			return err
+		}
+		src, err := renderBindings(pkgName, bs, skipped)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(o.dir, bindingsFile, src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bind pairs every table of desc with its row type in output i, if it has
+// one, and every column with its field. skipped lists the tables without a
+// row type.
+func bind(desc describeOutput, i int, n naming) (bs []binding, skipped []string, err error) {
+	for _, t := range desc.Tables {
+		row := n.rowType(t.Name)
+		fields, ok := desc.Rows[strconv.Itoa(i)+"."+row]
+		if !ok {
+			skipped = append(skipped, t.Name)
+			continue
+		}
+		b := binding{table: t.Name, name: n.structName(t.Name), row: row}
+		used := map[string]bool{}
+		for _, c := range t.Columns {
+			name := n.structName(c.Name)
+			k := slices.IndexFunc(fields, func(f fieldDesc) bool { return f.Name == name })
+			if k < 0 {
+				return nil, nil, fmt.Errorf("table %q column %q: row type %s has no field %s for this %s column (sqlc's schema and the model metadata disagree)",
+					t.Name, c.Name, row, name, c.Type)
+			}
+			f := fields[k]
+			ctor, ok := constructors[f.Kind]
+			if !ok {
+				return nil, nil, fmt.Errorf("table %q column %q: %s.%s is a %s, which no model field constructor takes (a %s column)",
+					t.Name, c.Name, row, f.Name, f.Type, c.Type)
+			}
+			used[f.Name] = true
+			b.fields = append(b.fields, boundField{column: c.Name, field: f.Name, kind: f.Kind, ctor: ctor, convert: f.Convert})
+		}
+		for _, f := range fields {
+			if !used[f.Name] {
+				return nil, nil, fmt.Errorf("table %q: row type %s has a field %s (%s) for no column of the table (sqlc's schema and the model metadata disagree)",
+					t.Name, row, f.Name, f.Type)
+			}
+		}
+		bs = append(bs, b)
+	}
+	return bs, skipped, nil
+}
+
+// structTypes returns the exported struct types of the package in dir,
+// which is where sqlc declares a table's row type.
+func structTypes(dir string) ([]string, error) {
+	var names []string
+	err := eachFile(dir, []string{bindingsFile, routerFile, statementsFile}, func(af *ast.File) {
+		for _, d := range af.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, s := range gd.Specs {
+				ts := s.(*ast.TypeSpec)
+				if _, ok := ts.Type.(*ast.StructType); ok && ts.Name.IsExported() && ts.TypeParams == nil {
+					names = append(names, ts.Name.Name)
+				}
+			}
+		}
+	})
+	slices.Sort(names)
+	return names, err
+}
+
+// packageName returns the name of the package in dir.
+func packageName(dir string) (string, error) {
+	name := ""
+	err := eachFile(dir, []string{bindingsFile}, func(af *ast.File) { name = af.Name.Name })
+	if err == nil && name == "" {
+		err = fmt.Errorf("%s: no Go files", dir)
+	}
+	return name, err
+}
+
+// checkNames reports a generated name that the package already declares.
+func checkNames(dir string, bs []binding) error {
+	declared := map[string]bool{}
+	err := eachFile(dir, []string{bindingsFile}, func(af *ast.File) {
+		for _, d := range af.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					declared[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						declared[s.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							declared[n.Name] = true
+						}
+					}
+				}
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	names := []string{"Bindings", "NewBindings"}
+	for _, b := range bs {
+		names = append(names, "Bind"+b.name, b.row+"Fields")
+	}
+	for _, n := range names {
+		if declared[n] {
+			return fmt.Errorf("%s: the package already declares %s, which aquilagen generates", dir, n)
+		}
+	}
+	return nil
+}
+
+// renderBindings writes the bindings file.
+func renderBindings(pkg string, bs []binding, skipped []string) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by aquilagen. DO NOT EDIT.\n\npackage %s\n\nimport (\n", pkg)
+	var usesTime, usesPgtype bool
+	for _, bd := range bs {
+		for _, f := range bd.fields {
+			usesTime = usesTime || strings.Contains(f.kind, "time.")
+			usesPgtype = usesPgtype || strings.Contains(f.kind, "pgtype.")
+		}
+	}
+	if usesTime {
+		b.WriteString("\t\"time\"\n\n")
+	}
+	if usesPgtype {
+		b.WriteString("\t\"github.com/jackc/pgx/v5/pgtype\"\n\n")
+	}
+	b.WriteString("\t\"github.com/aquila-go/aquila/model\"\n)\n\n")
+
+	b.WriteString("// Bindings binds the tables of a model registry to this package's row\n")
+	b.WriteString("// types, for model.BulkCreate, BulkCreateSeq, BulkUpsert and BulkUpsertSeq.\n")
+	b.WriteString("// Each binding encodes binary COPY straight from the row's fields: no\n")
+	b.WriteString("// reflection and no allocation per row.\n")
+	if len(skipped) > 0 {
+		fmt.Fprintf(&b, "//\n// Tables of the registry without a row type here: %s.\n", strings.Join(skipped, ", "))
+	}
+	b.WriteString("type Bindings struct {\n")
+	for _, bd := range bs {
+		fmt.Fprintf(&b, "\t%s *model.Binding[%s] // %s\n", bd.name, bd.row, bd.table)
+	}
+	b.WriteString("}\n\n")
+
+	b.WriteString("// NewBindings binds every table of Bindings to its row type (see the Bind\n")
+	b.WriteString("// functions) and returns the first disagreement between a row type and\n")
+	b.WriteString("// reg, as a *model.Error naming the table, the column and both types.\n")
+	b.WriteString("func NewBindings(reg *model.Registry) (*Bindings, error) {\n\tvar b Bindings\n\tvar err error\n")
+	for _, bd := range bs {
+		fmt.Fprintf(&b, "\tif b.%s, err = Bind%s(reg); err != nil {\n\t\treturn nil, err\n\t}\n", bd.name, bd.name)
+	}
+	b.WriteString("\treturn &b, nil\n}\n")
+
+	for _, bd := range bs {
+		fmt.Fprintf(&b, "\n// Bind%s binds the table %q of reg to %s (model.BindRow with\n", bd.name, bd.table, bd.row)
+		fmt.Fprintf(&b, "// %sFields): it writes columns, or, without any, every column the\n", bd.row)
+		b.WriteString("// server does not fill in itself.\n")
+		fmt.Fprintf(&b, "func Bind%s(reg *model.Registry, columns ...string) (*model.Binding[%s], error) {\n", bd.name, bd.row)
+		fmt.Fprintf(&b, "\treturn model.BindRow(reg, %q, %sFields(), columns...)\n}\n", bd.table, bd.row)
+
+		fmt.Fprintf(&b, "\n// %sFields returns a field for every column of %q, in table order.\n", bd.row, bd.table)
+		fmt.Fprintf(&b, "func %sFields() []model.Field[%s] {\n\treturn []model.Field[%s]{\n", bd.row, bd.row, bd.row)
+		for _, f := range bd.fields {
+			get := "r." + f.field
+			if f.convert {
+				typ := f.kind
+				if strings.HasPrefix(typ, "*") {
+					typ = "(" + typ + ")"
+				}
+				get = typ + "(" + get + ")"
+			}
+			fmt.Fprintf(&b, "\t\tmodel.%s(%q, func(r *%s) %s { return %s }),\n", f.ctor, f.column, bd.row, f.kind, get)
+		}
+		b.WriteString("\t}\n}\n")
+	}
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("format: %w\n%s", err, b.Bytes())
+	}
+	return src, nil
+}
