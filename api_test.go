@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -279,7 +278,7 @@ func apiErrorMapping(t *testing.T, base, dsn string) {
 }
 
 func TestAPITimeoutIs504(t *testing.T) {
-	base, _ := startServe(t, pg.URL(t, nil), func(c *app.Config) { c.RequestTimeout = time.Nanosecond })
+	base, _ := startServe(t, pg.URL(t, nil), "-request-timeout", "1ns")
 	api{t, base}.want("GET", "/books/1", "", 504, "timeout", "")
 }
 
@@ -364,10 +363,7 @@ func TestAPIThroughPgBouncer(t *testing.T) {
 				t.Fatal(err)
 			}
 			direct := cl.Primary().DSN(suite.name)
-			base, _ := startServe(t, cl.Bouncer().DSN(suite.name), func(c *app.Config) {
-				c.ExecMode = "exec"
-				c.MigrateURL = direct
-			})
+			base, _ := startServe(t, cl.Bouncer().DSN(suite.name), "-exec-mode", "exec", "-migrate-url", direct)
 			suite.run(t, base, direct)
 		})
 	}

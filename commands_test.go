@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -13,13 +12,6 @@ import (
 
 	"github.com/aquila-go/aquila/schema"
 )
-
-// aquila runs the command in-process and returns its exit code and output.
-func aquila(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 func exec1(t *testing.T, dsn, sql string) {
 	t.Helper()
@@ -48,16 +40,16 @@ func count(t *testing.T, dsn, table string) int {
 }
 
 func TestDDLOutputPassesCheck(t *testing.T) {
-	code, ddl, stderr := aquila("ddl")
+	code, ddl, stderr := aquila(t, "ddl")
 	if code != 0 || !strings.Contains(ddl, `CREATE TABLE "books"`) {
 		t.Fatalf("ddl: exit %d\n%s%s", code, ddl, stderr)
 	}
 	dsn := pg.URL(t, nil)
 	exec1(t, dsn, ddl)
-	if code, out, stderr := aquila("check", "-database-url", dsn); code != 0 {
+	if code, out, stderr := aquila(t, "check", "-database-url", dsn); code != 0 {
 		t.Fatalf("check after ddl: exit %d\n%s%s", code, out, stderr)
 	}
-	code, drop, _ := aquila("ddl", "-drop")
+	code, drop, _ := aquila(t, "ddl", "-drop")
 	if code != 0 || !strings.Contains(drop, `DROP TABLE`) {
 		t.Fatalf("ddl -drop: exit %d\n%s", code, drop)
 	}
@@ -66,11 +58,11 @@ func TestDDLOutputPassesCheck(t *testing.T) {
 
 func TestCheckMigratedThenDrift(t *testing.T) {
 	dsn := pg.URL(t, schema.FS)
-	if code, out, stderr := aquila("check", "-database-url", dsn); code != 0 || !strings.Contains(out, "no differences") {
+	if code, out, stderr := aquila(t, "check", "-database-url", dsn); code != 0 || !strings.Contains(out, "no differences") {
 		t.Fatalf("check on a migrated database: exit %d\n%s%s", code, out, stderr)
 	}
 	exec1(t, dsn, `ALTER TABLE "books" DROP COLUMN "pages"`)
-	code, out, stderr := aquila("check", "-database-url", dsn)
+	code, out, stderr := aquila(t, "check", "-database-url", dsn)
 	if code != 1 || !strings.Contains(out, "books.pages") {
 		t.Fatalf("check after DROP COLUMN pages: exit %d, want 1 naming books.pages\n%s%s", code, out, stderr)
 	}
@@ -95,7 +87,7 @@ func TestLoadNDJSONAndCSV(t *testing.T) {
 	}
 	ndPath := filepath.Join(dir, "books.ndjson")
 	os.WriteFile(ndPath, []byte(nd.String()), 0o644)
-	code, out, stderr := aquila("load", "-database-url", dsn, "-table", "books", ndPath)
+	code, out, stderr := aquila(t, "load", "-database-url", dsn, "-table", "books", ndPath)
 	t.Logf("load: %s%s", out, stderr)
 	if code != 0 || !strings.Contains(out+stderr, "rows/s") {
 		t.Fatalf("load: exit %d\n%s%s", code, out, stderr)
@@ -109,7 +101,7 @@ func TestLoadNDJSONAndCSV(t *testing.T) {
 	lines[77776] = `{"author_id":1,"isbn":` // line 77 777
 	badPath := filepath.Join(dir, "bad.ndjson")
 	os.WriteFile(badPath, []byte(strings.Join(lines, "\n")), 0o644)
-	code, out, stderr = aquila("load", "-database-url", dsn, "-table", "books", badPath)
+	code, out, stderr = aquila(t, "load", "-database-url", dsn, "-table", "books", badPath)
 	if code == 0 || !strings.Contains(out+stderr, "77777") {
 		t.Fatalf("load of a bad file: exit %d, want an error naming line 77777\n%s%s", code, out, stderr)
 	}
@@ -119,13 +111,13 @@ func TestLoadNDJSONAndCSV(t *testing.T) {
 
 	csvPath := filepath.Join(dir, "tags.csv")
 	os.WriteFile(csvPath, []byte("name\ngo\nsql\npostgres\n"), 0o644)
-	if code, out, stderr := aquila("load", "-database-url", dsn, "-table", "tags", csvPath); code != 0 {
+	if code, out, stderr := aquila(t, "load", "-database-url", dsn, "-table", "tags", csvPath); code != 0 {
 		t.Fatalf("load csv: exit %d\n%s%s", code, out, stderr)
 	}
 	if n := count(t, dsn, "tags"); n != 3 {
 		t.Fatalf("%d tags after csv load, want 3", n)
 	}
-	if code, _, _ := aquila("load", "-database-url", dsn, "-table", "nope", csvPath); code != 2 {
+	if code, _, _ := aquila(t, "load", "-database-url", dsn, "-table", "nope", csvPath); code != 2 {
 		t.Fatalf("unknown table: exit %d, want 2", code)
 	}
 }

@@ -20,23 +20,35 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aquila-go/aquila/internal/app"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/schema"
 )
 
-// benchApp builds the real app (app injector, warm pool) on a fresh migrated
-// database and serves it on a loopback listener.
-func benchApp(b *testing.B, maxConns int32) (*app.App, *httptest.Server) {
+// benchApp builds the reference service's handler with its app injector
+// on a warm router over a fresh migrated database, as serve does, and
+// serves it on a loopback listener.
+func benchApp(b *testing.B, maxConns int32) (*postgres.Router, *httptest.Server) {
 	b.Helper()
-	dsn := pg.URL(b, schema.FS)
+	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, cleanup, err := initApp(context.Background(), app.Config{DatabaseURL: dsn, MaxConns: maxConns, MinIdleConns: maxConns}, log)
+	rt, err := postgres.NewRouter(ctx, postgres.RouterConfig{Primary: postgres.Config{
+		DSN: pg.URL(b, schema.FS), MaxConns: maxConns, MinIdleConns: maxConns, Prepare: db.Statements(), Logger: log}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(a.Handler)
-	b.Cleanup(func() { srv.Close(); cleanup() })
-	return a, srv
+	cfg := cli.Config{MaxConns: maxConns, MinIdleConns: maxConns}
+	h, cleanup, err := initHandler(ctx, &cli.Deps{Config: cfg, Logger: log, Router: rt, Metrics: prometheus.NewRegistry()})
+	if err != nil {
+		rt.Close()
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	b.Cleanup(func() { srv.Close(); cleanup(); rt.Close() })
+	return rt, srv
 }
 
 // seedBooks inserts authors and n books through the API and returns their ids.
@@ -85,7 +97,7 @@ func srvClient() *http.Client {
 // requests/s, p50 and p99 latency and unexpected errors (anything but the
 // expected status), and fails if the pool is not back to idle afterwards.
 func BenchmarkLoad(b *testing.B) {
-	a, srv := benchApp(b, 8)
+	rt, srv := benchApp(b, 8)
 	ids := seedBooks(b, srv.URL, 2000)
 	seconds := 10
 	if s, err := strconv.Atoi(getenv("AQUILA_LOAD_SECONDS")); err == nil && s > 0 && s <= 30 {
@@ -148,7 +160,7 @@ func BenchmarkLoad(b *testing.B) {
 	if unexpected.Load() != 0 {
 		b.Errorf("%d unexpected errors out of %d requests", unexpected.Load(), total.Load())
 	}
-	waitIdle(b, a.Router.Primary())
+	waitIdle(b, rt.Primary())
 }
 
 // waitIdle fails unless every pool connection is back to idle.
@@ -172,9 +184,9 @@ func waitIdle(b *testing.B, pool *pgxpool.Pool) {
 // reported are the median requests/s of each and aquila's overhead
 // (1 - aquila/minimal, in %). Target: ≤ 10 %.
 func BenchmarkGetBook(b *testing.B) {
-	a, srv := benchApp(b, 4)
+	rt, srv := benchApp(b, 4)
 	ids := seedBooks(b, srv.URL, 200)
-	minimal := httptest.NewServer(minimalHandler(a.Router.Primary()))
+	minimal := httptest.NewServer(minimalHandler(rt.Primary()))
 	b.Cleanup(minimal.Close)
 	rounds := 10
 	if n, err := strconv.Atoi(os.Getenv("AQUILA_GETBOOK_ROUNDS")); err == nil && n > 0 {

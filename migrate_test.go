@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os/exec"
 	"strings"
@@ -53,12 +52,12 @@ func TestGooseCLIAndMigrateUpGiveTheSameSchema(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("goose up: %v\n%s", err, out)
 	}
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"migrate", "-database-url", viaAquila, "up"}, &stdout, &stderr); code != 0 {
-		t.Fatalf("aquila migrate up: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	code, stdout, stderr := aquila(t, "migrate", "-database-url", viaAquila, "up")
+	if code != 0 {
+		t.Fatalf("aquila migrate up: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout.String(), "00001_catalog.sql") {
-		t.Errorf("migrate up output does not name the file:\n%s", stdout.String())
+	if !strings.Contains(stdout, "00001_catalog.sql") {
+		t.Errorf("migrate up output does not name the file:\n%s", stdout)
 	}
 	a, b := schemaDump(t, viaGoose), schemaDump(t, viaAquila)
 	if !strings.Contains(a, "books.isbn text") || !strings.Contains(a, "book_tags_pkey") {
@@ -66,60 +65,5 @@ func TestGooseCLIAndMigrateUpGiveTheSameSchema(t *testing.T) {
 	}
 	if a != b {
 		t.Fatalf("schemas differ\ngoose CLI:\n%s\naquila migrate up:\n%s", a, b)
-	}
-}
-
-func TestMigrateStatusVersionDown(t *testing.T) {
-	dsn := pg.URL(t, nil)
-	migrate := func(args ...string) (int, string) {
-		var out, errb bytes.Buffer
-		code := run(append([]string{"migrate", "-database-url", dsn}, args...), &out, &errb)
-		return code, out.String() + errb.String()
-	}
-	if code, out := migrate("status"); code != 0 || !strings.Contains(out, "00001_catalog.sql") || !strings.Contains(out, "pending") {
-		t.Fatalf("status before up: exit %d\n%s", code, out)
-	}
-	if code, out := migrate("up"); code != 0 {
-		t.Fatalf("up: exit %d\n%s", code, out)
-	}
-	if code, out := migrate("status"); code != 0 || !strings.Contains(out, "applied") {
-		t.Fatalf("status after up: exit %d\n%s", code, out)
-	}
-	if code, out := migrate("version"); code != 0 || strings.TrimSpace(out) != "1" {
-		t.Fatalf("version: exit %d %q", code, out)
-	}
-	if code, out := migrate("up"); code != 0 || !strings.Contains(out, "no migrations to apply") {
-		t.Fatalf("second up: exit %d\n%s", code, out)
-	}
-	if code, out := migrate("down"); code != 0 {
-		t.Fatalf("down: exit %d\n%s", code, out)
-	}
-	if code, out := migrate("version"); code != 0 || strings.TrimSpace(out) != "0" {
-		t.Fatalf("version after down: exit %d %q", code, out)
-	}
-	if code, _ := migrate("sideways"); code != 2 {
-		t.Fatalf("unknown subcommand: exit %d, want 2", code)
-	}
-	if code, _ := migrate(); code != 2 {
-		t.Fatalf("no subcommand: exit %d, want 2", code)
-	}
-}
-
-func TestBadFlagsAndEnv(t *testing.T) {
-	var out, errb bytes.Buffer
-	if code := run([]string{"serve", "-max-conns", "lots"}, &out, &errb); code != 2 {
-		t.Fatalf("bad flag: exit %d", code)
-	}
-	t.Setenv("AQUILA_MIN_IDLE_CONNS", "many")
-	errb.Reset()
-	if code := run([]string{"serve"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "AQUILA_MIN_IDLE_CONNS") {
-		t.Fatalf("bad env: exit %d, stderr %q", code, errb.String())
-	}
-	if code := run([]string{"frobnicate"}, &out, &errb); code != 2 {
-		t.Fatalf("unknown command: exit %d", code)
-	}
-	out.Reset()
-	if code := run([]string{"version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "aquila ") {
-		t.Fatalf("version: exit %d %q", code, out.String())
 	}
 }

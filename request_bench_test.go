@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/postgres"
@@ -27,7 +28,7 @@ func BenchmarkRequestInjector(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(rt.Close)
-	d := app.ProvideDeps(rt, slog.New(slog.DiscardHandler), cat, app.ProvideReadCache(app.Config{}))
+	d := app.ProvideDeps(rt, slog.New(slog.DiscardHandler), cat, app.ProvideReadCache(cli.Config{}))
 	r := httptest.NewRequest(http.MethodGet, "/books/1", nil)
 	r.Header.Set("X-Request-Id", "bench-0123456789")
 	b.ReportAllocs()

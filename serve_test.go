@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/app"
 )
 
@@ -76,32 +76,49 @@ func call(t *testing.T, method, url, contentType, body string) (int, map[string]
 	return resp.StatusCode, m
 }
 
-// startServe runs serve in-process against dsn and returns its base URL; the
-// returned stop cancels it and waits for a clean return.
-func startServe(t *testing.T, dsn string, opts ...func(*app.Config)) (string, func()) {
+// startServe runs the reference service's serve command in-process against
+// dsn (the embedded server when empty) with extra flags, and returns its
+// base URL; the returned stop cancels it and waits for a clean exit.
+func startServe(t *testing.T, dsn string, flags ...string) (string, func()) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := app.Config{Addr: addr, DatabaseURL: dsn, MinIdleConns: 2, MaxConns: 4, ShutdownTimeout: 5 * time.Second}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	done := make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() { done <- serve(ctx, cfg, log) }()
+	args := append([]string{"serve", "-addr", addr, "-database-url", dsn,
+		"-min-idle-conns", "2", "-max-conns", "4", "-shutdown-timeout", "5s", "-log-level", "warn"}, flags...)
+	done := make(chan int, 1)
+	var logs syncBuffer
+	go func() { done <- cli.Run(ctx, service(testRegistry(t)), args, io.Discard, &logs) }()
 	base := "http://" + addr
 	waitOK(t, base+"/readyz", 30*time.Second)
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
 			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve returned %v", err)
+			if code := <-done; code != 0 {
+				t.Errorf("serve exited with %d:\n%s", code, logs.String())
 			}
 		})
 	}
 	t.Cleanup(stop)
 	return base, stop
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func errCode(m map[string]any) (code, field string) {
@@ -335,7 +352,7 @@ func TestServeDataDirUnderPrivateParent(t *testing.T) {
 	alt := filepath.Join(os.TempDir(), "aquila-data-"+hex.EncodeToString(sum[:6]))
 	t.Cleanup(func() { os.RemoveAll(alt) })
 
-	base, stop := startServe(t, "", func(c *app.Config) { c.DataDir = dataDir })
+	base, stop := startServe(t, "", "-data-dir", dataDir)
 	st, a := call(t, "POST", base+"/authors", "application/json", `{"name":"Private"}`)
 	if st != http.StatusCreated {
 		t.Fatalf("POST /authors: %d %v", st, a)

@@ -4,18 +4,21 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 
 	"github.com/google/wire"
 
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/app"
 )
 
-// initApp is the app injector: config → embedded server (if needed) →
-// migrations → warm pool → handler. Cleanups run in reverse order.
-func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, func(), error) {
-	panic(wire.Build(app.AppSet, provideRequestFunc, wire.Struct(new(app.App), "*")))
+// initHandler is the app injector: from what serve built (config, logger,
+// warm router, metrics registry) to the catalog's HTTP handler. Cleanups
+// run in reverse order.
+func initHandler(ctx context.Context, d *cli.Deps) (http.Handler, func(), error) {
+	panic(wire.Build(
+		wire.FieldsOf(new(*cli.Deps), "Config", "Logger", "Router", "Metrics"),
+		app.AppSet, provideRequestFunc))
 }
 
 // newRequest is the request injector, called once per HTTP request.

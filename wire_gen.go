@@ -7,65 +7,38 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/app"
 )
 
 // Injectors from wire.go:
 
-// initApp is the app injector: config → embedded server (if needed) →
-// migrations → warm pool → handler. Cleanups run in reverse order.
-func initApp(ctx context.Context, cfg app.Config, log *slog.Logger) (*app.App, func(), error) {
-	dsn, cleanup, err := app.ProvideDSN(ctx, cfg, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	migrated, err := app.ProvideMigrated(ctx, cfg, dsn, log)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	metrics, err := app.ProvideMetrics()
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	tracer := app.ProvideTracer(cfg, log, metrics)
-	router, cleanup2, err := app.ProvideRouter(ctx, cfg, dsn, migrated, tracer, metrics, log)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
+// initHandler is the app injector: from what serve built (config, logger,
+// warm router, metrics registry) to the catalog's HTTP handler. Cleanups
+// run in reverse order.
+func initHandler(ctx context.Context, d *cli.Deps) (http.Handler, func(), error) {
+	router := d.Router
+	logger := d.Logger
 	catalog, err := app.ProvideCatalog()
 	if err != nil {
-		cleanup2()
-		cleanup()
 		return nil, nil, err
 	}
-	readCache := app.ProvideReadCache(cfg)
-	deps := app.ProvideDeps(router, log, catalog, readCache)
+	config := d.Config
+	readCache := app.ProvideReadCache(config)
+	deps := app.ProvideDeps(router, logger, catalog, readCache)
 	requestFunc := provideRequestFunc(deps)
-	bookList, err := app.ProvideBookList(catalog, cfg, log)
+	registry := d.Metrics
+	bookList, err := app.ProvideBookList(catalog, config, logger)
 	if err != nil {
-		cleanup2()
-		cleanup()
 		return nil, nil, err
 	}
-	handler, err := app.NewHandler(requestFunc, metrics, bookList, cfg, log)
+	handler, err := app.NewHandler(requestFunc, registry, bookList, config, logger)
 	if err != nil {
-		cleanup2()
-		cleanup()
 		return nil, nil, err
 	}
-	appApp := &app.App{
-		Handler: handler,
-		Router:  router,
-	}
-	return appApp, func() {
-		cleanup2()
-		cleanup()
+	return handler, func() {
 	}, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aquila-go/aquila/bench/internal/wirereq"
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/postgres"
@@ -23,7 +24,7 @@ import (
 //	                       app's *app.Deps, which is all a generated
 //	                       injector does to reach a singleton
 //	SeedDIProvider/deps=0  a provider with no dependencies, cold (0.92 µs):
-//	                       app.NewLifecycle
+//	                       postgres.NewReadCache (an empty config)
 //	SeedDIProvider/deps=1  a provider with one dependency (1.83 µs):
 //	                       app.ProvideSession
 //	SeedDIRequest/services=1  full request lifecycle, 1 request-scoped
@@ -43,7 +44,7 @@ import (
 // stack or drop the call.
 var (
 	seedCatalog   *catalog.Catalog
-	seedLifecycle *app.Lifecycle
+	seedReadCache *postgres.ReadCache
 	seedSession   *postgres.Session
 )
 
@@ -65,7 +66,7 @@ func seedDeps(b *testing.B, h slog.Handler) *app.Deps {
 		b.Fatal(err)
 	}
 	b.Cleanup(r.Close)
-	return app.ProvideDeps(r, slog.New(h), cat, app.ProvideReadCache(app.Config{}))
+	return app.ProvideDeps(r, slog.New(h), cat, app.ProvideReadCache(cli.Config{}))
 }
 
 // seedRequest carries an X-Request-Id, as behind a proxy that sets one.
@@ -88,7 +89,7 @@ func BenchmarkSeedDIProvider(b *testing.B) {
 	b.Run("deps=0", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			seedLifecycle = app.NewLifecycle()
+			seedReadCache = postgres.NewReadCache(postgres.ReadCacheConfig{})
 		}
 	})
 	b.Run("deps=1", func(b *testing.B) {

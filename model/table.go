@@ -124,6 +124,16 @@ func (c *ColumnDef) Type() Type { return c.typ }
 // Nullable reports whether the column accepts NULL.
 func (c *ColumnDef) Nullable() bool { return !c.notNull }
 
+// HasDefault reports whether the server fills the column in when a row
+// leaves it out: it has a default, is an identity or has a serial type.
+func (c *ColumnDef) HasDefault() bool {
+	return c.hasDef || c.identity != noIdentity || c.typ.isSerial()
+}
+
+// GeneratedAlways reports whether the column is GENERATED ALWAYS AS
+// IDENTITY, which bulk creation cannot write.
+func (c *ColumnDef) GeneratedAlways() bool { return c.identity == identityAlways }
+
 // NotNull makes the column NOT NULL.
 func (c *ColumnDef) NotNull() *ColumnDef { c.notNull = true; return c }
 

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/dig"
 
 	"github.com/aquila-go/aquila/bench/internal/wirereq"
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/internal/catalog"
 )
@@ -50,7 +51,7 @@ func NewDeps() (*app.Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	return app.ProvideDeps(nil, slog.New(slog.DiscardHandler), cat, app.ProvideReadCache(app.Config{})), nil
+	return app.ProvideDeps(nil, slog.New(slog.DiscardHandler), cat, app.ProvideReadCache(cli.Config{})), nil
 }
 
 // NewRequest returns the incoming request every lifecycle is built for. It

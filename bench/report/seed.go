@@ -17,7 +17,7 @@ func seedRows() []seedRow {
 	return []seedRow{
 		{"DI", "resolve_async, cached singleton, by type", "singleton, by type", 0.17, "SeedDISingleton", "ns/op", "field of the app's *app.Deps (what the generated injector reads)"},
 		{"DI", "resolve_async, cached singleton, by name", "singleton, by name", 0.12, "SeedDISingleton", "ns/op", "same: Go has no string keys to resolve"},
-		{"DI", "provider call, no dependencies (cold)", "provider, 0 deps", 0.92, "SeedDIProvider/deps=0", "ns/op", "app.NewLifecycle(), result kept on the heap"},
+		{"DI", "provider call, no dependencies (cold)", "provider, 0 deps", 0.92, "SeedDIProvider/deps=0", "ns/op", "postgres.NewReadCache(empty config), result kept on the heap"},
 		{"DI", "provider call, one dependency", "provider, 1 dep", 1.83, "SeedDIProvider/deps=1", "ns/op", "app.ProvideSession(deps), result kept on the heap"},
 		{"DI", "request lifecycle, 1 request-scoped service", "request, 1 service", 0.54, "SeedDIRequest/services=1/log=discard", "ns/op", "Wire-generated injector from app.RequestSet: id, logger, session, read scope, routed queries, author service"},
 		{"DI", "request lifecycle, 3 request-scoped services", "request, 3 services", 1.21, "SeedDIRequest/services=3/log=discard", "ns/op", "the service's request injector (Wire, app.RequestSet): id, logger, session, read scope, routed queries, author, book and tag services"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/query"
@@ -21,7 +22,7 @@ type BookList struct {
 // ProvideBookList builds GET /books' endpoint. Cursors are signed with
 // cfg.CursorKey (hex); without one a random key is made, so cursors do not
 // survive a restart.
-func ProvideBookList(cat *catalog.Catalog, cfg Config, log *slog.Logger) (*BookList, error) {
+func ProvideBookList(cat *catalog.Catalog, cfg cli.Config, log *slog.Logger) (*BookList, error) {
 	key, err := cursorKey(cfg.CursorKey, log)
 	if err != nil {
 		return nil, err

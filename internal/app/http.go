@@ -3,13 +3,13 @@ package app
 import (
 	"log/slog"
 	"net/http"
-	"net/http/pprof"
 	"net/url"
 	"strconv"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aquila-go/aquila/api"
+	"github.com/aquila-go/aquila/cli"
 )
 
 // MaxBodyBytes limits every JSON request body except the bulk stream.
@@ -27,9 +27,11 @@ type Handler struct {
 }
 
 // NewHandler registers the routes on an api.Mux: request ids, the request
-// timeout, error writing, metrics and the access log come from there.
-func NewHandler(newRequest RequestFunc, m *Metrics, books *BookList, cfg Config, log *slog.Logger) (*Handler, error) {
-	mux, err := api.NewMux(api.Config{Logger: log, Timeout: cfg.RequestTimeout, Registerer: m.Registry})
+// timeout, error writing, request metrics (on reg, which serve's /metrics
+// exposes) and the access log come from there. serve answers /healthz,
+// /readyz, /metrics and /debug/pprof/ itself.
+func NewHandler(newRequest RequestFunc, reg *prometheus.Registry, books *BookList, cfg cli.Config, log *slog.Logger) (*Handler, error) {
+	mux, err := api.NewMux(api.Config{Logger: log, Timeout: cfg.RequestTimeout, Registerer: reg})
 	if err != nil {
 		return nil, err
 	}
@@ -58,14 +60,6 @@ func NewHandler(newRequest RequestFunc, m *Metrics, books *BookList, cfg Config,
 	mux.Handle("/", func(w http.ResponseWriter, r *http.Request) error {
 		return api.Errorf(api.CodeNotFound, "", "no route for %s %s", r.Method, r.URL.Path)
 	})
-	mux.HandleHTTP("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	if cfg.Pprof {
-		mux.HandleHTTP("GET /debug/pprof/", http.HandlerFunc(pprof.Index))
-		mux.HandleHTTP("GET /debug/pprof/cmdline", http.HandlerFunc(pprof.Cmdline))
-		mux.HandleHTTP("GET /debug/pprof/profile", http.HandlerFunc(pprof.Profile))
-		mux.HandleHTTP("GET /debug/pprof/symbol", http.HandlerFunc(pprof.Symbol))
-		mux.HandleHTTP("GET /debug/pprof/trace", http.HandlerFunc(pprof.Trace))
-	}
 	return h, nil
 }
 

@@ -1,24 +1,23 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/google/wire"
 
 	"github.com/aquila-go/aquila/internal/db"
 )
 
-// AppSet provides the app-scoped singletons: database, migrations, pool,
-// catalog metadata, metrics and the HTTP handler.
+// AppSet provides the app-scoped singletons from what serve built
+// (cli.Deps: config, logger, router, metrics registry): the catalog
+// metadata, the GET /books list endpoint and the HTTP handler.
 var AppSet = wire.NewSet(
-	ProvideDSN,
-	ProvideMigrated,
-	ProvideMetrics,
-	ProvideTracer,
-	ProvideRouter,
 	ProvideCatalog,
 	ProvideReadCache,
 	ProvideBookList,
 	ProvideDeps,
 	NewHandler,
+	wire.Bind(new(http.Handler), new(*Handler)),
 )
 
 // RequestSet provides the request-scoped services from *Deps and the

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/aquila-go/aquila/api"
+	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
@@ -28,7 +29,7 @@ func ProvideDeps(r *postgres.Router, log *slog.Logger, cat *catalog.Catalog, rc 
 
 // ProvideReadCache is the app-wide part of the per-request read cache
 // (statement classification only; results live in each request's scope).
-func ProvideReadCache(cfg Config) *postgres.ReadCache {
+func ProvideReadCache(cfg cli.Config) *postgres.ReadCache {
 	return postgres.NewReadCache(postgres.ReadCacheConfig{Disabled: cfg.NoReadCache})
 }
 

@@ -1,11 +1,13 @@
-package app
+package cli
 
 import (
 	"log/slog"
 	"time"
 )
 
-// Config is everything the service reads from flags and the environment.
+// Config is what serve reads from its flags and their environment
+// fallbacks. The service's handler constructor receives it in Deps, so a
+// provider can read the HTTP settings (RequestTimeout, CursorKey, ...).
 type Config struct {
 	// Addr is the HTTP listen address.
 	Addr string
@@ -31,8 +33,8 @@ type Config struct {
 	LogLevel slog.Level
 	// SlowQuery is the duration above which a query is logged (default 200ms).
 	SlowQuery time.Duration
-	// RequestTimeout bounds each API request's database work (0 = none); a
-	// request that exceeds it gets 504.
+	// RequestTimeout bounds each API request's work (0 = none); the
+	// service's handler applies it.
 	RequestTimeout time.Duration
 	// CursorKey (hex, at least 16 bytes) signs list cursors; empty makes
 	// a random key at start-up.

@@ -1,37 +1,23 @@
-package app
+package cli
 
 import (
-	"strconv"
-	"time"
-
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// Metrics is the service's Prometheus registry and the instruments it
-// updates. It is app-scoped; /metrics serves its registry.
-type Metrics struct {
-	Registry *prometheus.Registry
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+// metrics is the Prometheus registry that /metrics serves, with the Go
+// runtime and process collectors, the query durations the tracer records
+// and the pool statistics. The service's handler registers its own
+// instruments (HTTP requests, ...) on the same registry (Deps.Metrics).
+type metrics struct {
+	registry *prometheus.Registry
 	queries  *prometheus.HistogramVec
 }
 
-// ProvideMetrics creates the registry with HTTP, query, Go runtime and
-// process metrics. Pool metrics are added by ProvidePool.
-func ProvideMetrics() (*Metrics, error) {
-	m := &Metrics{
-		Registry: prometheus.NewRegistry(),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "aquila_http_requests_total",
-			Help: "HTTP requests by route and status code.",
-		}, []string{"route", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "aquila_http_request_duration_seconds",
-			Help:    "HTTP request durations by route and status code.",
-			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
-		}, []string{"route", "code"}),
+func newMetrics() (*metrics, error) {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
 		queries: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "aquila_db_query_duration_seconds",
 			Help:    "Database query durations by statement name (sqlc query name, batch, copy).",
@@ -39,27 +25,20 @@ func ProvideMetrics() (*Metrics, error) {
 		}, []string{"statement"}),
 	}
 	for _, c := range []prometheus.Collector{
-		m.requests, m.duration, m.queries,
+		m.queries,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	} {
-		if err := m.Registry.Register(c); err != nil {
+		if err := m.registry.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
 }
 
-// observeRequest records one HTTP request.
-func (m *Metrics) observeRequest(route string, status int, d time.Duration) {
-	code := strconv.Itoa(status)
-	m.requests.WithLabelValues(route, code).Inc()
-	m.duration.WithLabelValues(route, code).Observe(d.Seconds())
-}
-
 // registerPool exports pgxpool.Stat on every scrape.
-func (m *Metrics) registerPool(pool *pgxpool.Pool) error {
-	return m.Registry.Register(poolCollector{pool: pool})
+func (m *metrics) registerPool(pool *pgxpool.Pool) error {
+	return m.registry.Register(poolCollector{pool: pool})
 }
 
 // poolCollector is a prometheus.Collector over pgxpool.Stat.

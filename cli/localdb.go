@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -13,12 +13,12 @@ import (
 	"github.com/aquila-go/aquila/postgres/pglocal"
 )
 
-// StartLocal starts (or reuses) the embedded server with its data in dir.
+// startLocal starts (or reuses) the embedded server with its data in dir.
 // When the process runs as root and dir lies under a directory the server's
 // user cannot enter (a checkout in /root, say), it keeps the data in a
 // directory of its own under the system temp directory instead, derived from
 // dir so that the next run finds it again, and says so in the log.
-func StartLocal(ctx context.Context, dir string, log *slog.Logger) (*pglocal.Server, error) {
+func startLocal(ctx context.Context, dir string, log *slog.Logger) (*pglocal.Server, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -13,11 +13,11 @@ import (
 	"github.com/aquila-go/aquila/postgres"
 )
 
-// Tracer is the pgx tracer of every pooled connection: it records each
+// tracer is the pgx tracer of every pooled connection: it records each
 // query's duration by statement name and logs queries slower than a
 // threshold — the statement name and duration only, with the argument
 // values added when the log level is debug.
-type Tracer struct {
+type tracer struct {
 	log       *slog.Logger
 	slow      time.Duration
 	withArgs  bool
@@ -26,13 +26,13 @@ type Tracer struct {
 	observers sync.Map            // sqlc SQL text or batch/copy label → prometheus.Observer
 }
 
-// ProvideTracer builds the tracer from the config.
-func ProvideTracer(cfg Config, log *slog.Logger, m *Metrics) *Tracer {
+// newTracer builds the tracer from the config.
+func newTracer(cfg Config, log *slog.Logger, m *metrics) *tracer {
 	slow := cfg.SlowQuery
 	if slow <= 0 {
 		slow = 200 * time.Millisecond
 	}
-	return &Tracer{log: log, slow: slow, withArgs: cfg.LogLevel <= slog.LevelDebug,
+	return &tracer{log: log, slow: slow, withArgs: cfg.LogLevel <= slog.LevelDebug,
 		queries: m.queries, other: m.queries.WithLabelValues("other")}
 }
 
@@ -48,46 +48,46 @@ type traceStart struct {
 }
 
 // TraceQueryStart implements pgx.QueryTracer.
-func (t *Tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+func (t *tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	return context.WithValue(ctx, traceKey{}, &traceStart{sql: d.SQL, args: d.Args, at: time.Now()})
 }
 
 // TraceQueryEnd implements pgx.QueryTracer.
-func (t *Tracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
+func (t *tracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
 	if s, ok := ctx.Value(traceKey{}).(*traceStart); ok {
 		t.done(ctx, s, d.Err)
 	}
 }
 
 // TraceBatchStart implements pgx.BatchTracer.
-func (t *Tracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+func (t *tracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
 	return context.WithValue(ctx, traceKey{}, &traceStart{label: "batch", at: time.Now()})
 }
 
 // TraceBatchQuery implements pgx.BatchTracer.
-func (t *Tracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (t *tracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
 
 // TraceBatchEnd implements pgx.BatchTracer.
-func (t *Tracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchEndData) {
+func (t *tracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchEndData) {
 	if s, ok := ctx.Value(traceKey{}).(*traceStart); ok {
 		t.done(ctx, s, d.Err)
 	}
 }
 
 // TraceCopyFromStart implements pgx.CopyFromTracer.
-func (t *Tracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromStartData) context.Context {
+func (t *tracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromStartData) context.Context {
 	label := "copy " + strings.Join(d.TableName, ".")
 	return context.WithValue(ctx, traceKey{}, &traceStart{label: label, at: time.Now()})
 }
 
 // TraceCopyFromEnd implements pgx.CopyFromTracer.
-func (t *Tracer) TraceCopyFromEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromEndData) {
+func (t *tracer) TraceCopyFromEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromEndData) {
 	if s, ok := ctx.Value(traceKey{}).(*traceStart); ok {
 		t.done(ctx, s, d.Err)
 	}
 }
 
-func (t *Tracer) done(ctx context.Context, s *traceStart, err error) {
+func (t *tracer) done(ctx context.Context, s *traceStart, err error) {
 	dur := time.Since(s.at)
 	t.observer(s).Observe(dur.Seconds())
 	if dur < t.slow {
@@ -106,7 +106,7 @@ func (t *Tracer) done(ctx context.Context, s *traceStart, err error) {
 // observer caches the histogram child per named statement, so the label
 // lookup is paid once per statement, not per query. Unnamed (dynamic) SQL
 // shares the "other" label and is never cached, so the map stays bounded.
-func (t *Tracer) observer(s *traceStart) prometheus.Observer {
+func (t *tracer) observer(s *traceStart) prometheus.Observer {
 	key := s.label
 	if key == "" {
 		if !strings.HasPrefix(s.sql, "-- name:") {

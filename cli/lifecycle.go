@@ -1,34 +1,34 @@
-package app
+package cli
 
 import (
 	"net/http"
 	"sync/atomic"
 )
 
-// Lifecycle is the server's root handler. It answers /healthz (the process
+// lifecycle is the server's root handler. It answers /healthz (the process
 // is up) at once and /readyz (the service can take traffic) only between
-// SetReady and SetStopping; until the API handler is installed every other
+// setReady and setStopping; until the API handler is installed every other
 // path gets 503, so the listener can open before the database is ready.
-type Lifecycle struct {
+type lifecycle struct {
 	api   atomic.Pointer[http.Handler]
 	ready atomic.Bool
 }
 
-// NewLifecycle returns a Lifecycle that is live but not ready.
-func NewLifecycle() *Lifecycle { return &Lifecycle{} }
+// newLifecycle returns a lifecycle that is live but not ready.
+func newLifecycle() *lifecycle { return &lifecycle{} }
 
-// SetReady installs the API handler and reports ready.
-func (l *Lifecycle) SetReady(api http.Handler) {
+// setReady installs the API handler and reports ready.
+func (l *lifecycle) setReady(api http.Handler) {
 	l.api.Store(&api)
 	l.ready.Store(true)
 }
 
-// SetStopping reports not ready (load balancers stop sending traffic);
+// setStopping reports not ready (load balancers stop sending traffic);
 // requests already routed are still served while the server drains.
-func (l *Lifecycle) SetStopping() { l.ready.Store(false) }
+func (l *lifecycle) setStopping() { l.ready.Store(false) }
 
 // ServeHTTP implements http.Handler.
-func (l *Lifecycle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (l *lifecycle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/healthz":
 		w.Header().Set("Content-Type", "application/json")

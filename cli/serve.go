@@ -1,74 +1,77 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
-	"github.com/aquila-go/aquila/internal/app"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [flags]", stderr)
+func serveCmd(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlagSet("serve", "serve [flags]")
 	var db dbFlags
 	db.register(fs)
-	var cfg app.Config
+	var cfg Config
 	fs.StringVar(&cfg.MigrateURL, "migrate-url", "", "direct (non-pooled) DSN for migrations when -database-url goes through PgBouncer")
-	fs.fromEnv("migrate-url", "AQUILA_MIGRATE_URL")
+	fs.fromEnv("migrate-url", "MIGRATE_URL")
 	fs.Var(&listVar{&cfg.ReplicaURLs}, "replica-url", "DSN of a streaming replica that takes reads (repeatable)")
-	fs.fromEnv("replica-url", "AQUILA_REPLICA_URLS")
+	fs.fromEnv("replica-url", "REPLICA_URLS")
 	fs.DurationVar(&cfg.MaxReplicaLag, "max-replica-lag", 5*time.Second, "replicas lagging more than this get no reads")
-	fs.fromEnv("max-replica-lag", "AQUILA_MAX_REPLICA_LAG")
+	fs.fromEnv("max-replica-lag", "MAX_REPLICA_LAG")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "HTTP listen address")
-	fs.fromEnv("addr", "AQUILA_ADDR")
+	fs.fromEnv("addr", "ADDR")
 	var maxConns, minIdle int
 	fs.IntVar(&maxConns, "max-conns", 0, "maximum pool connections (0 = max(4, CPUs))")
-	fs.fromEnv("max-conns", "AQUILA_MAX_CONNS")
+	fs.fromEnv("max-conns", "MAX_CONNS")
 	fs.IntVar(&minIdle, "min-idle-conns", 4, "connections opened and prepared before the service is ready")
-	fs.fromEnv("min-idle-conns", "AQUILA_MIN_IDLE_CONNS")
+	fs.fromEnv("min-idle-conns", "MIN_IDLE_CONNS")
 	fs.StringVar(&cfg.ExecMode, "exec-mode", "", "pgx query exec mode: cache_statement (default), exec (for PgBouncer), cache_describe, describe_exec, simple_protocol")
-	fs.fromEnv("exec-mode", "AQUILA_EXEC_MODE")
+	fs.fromEnv("exec-mode", "EXEC_MODE")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
-	fs.fromEnv("shutdown-timeout", "AQUILA_SHUTDOWN_TIMEOUT")
+	fs.fromEnv("shutdown-timeout", "SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.SlowQuery, "slow-query", 200*time.Millisecond, "log queries slower than this (statement name and duration; arguments too at -log-level debug)")
-	fs.fromEnv("slow-query", "AQUILA_SLOW_QUERY")
+	fs.fromEnv("slow-query", "SLOW_QUERY")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "deadline for each API request's work; exceeded → 504")
-	fs.fromEnv("request-timeout", "AQUILA_REQUEST_TIMEOUT")
+	fs.fromEnv("request-timeout", "REQUEST_TIMEOUT")
 	fs.StringVar(&cfg.CursorKey, "cursor-key", "", "hex key (≥ 32 digits) signing list cursors; empty = random per start")
-	fs.fromEnv("cursor-key", "AQUILA_CURSOR_KEY")
+	fs.fromEnv("cursor-key", "CURSOR_KEY")
 	fs.BoolVar(&cfg.NoReadCache, "no-read-cache", false, "switch off the per-request read cache")
-	fs.fromEnv("no-read-cache", "AQUILA_NO_READ_CACHE")
+	fs.fromEnv("no-read-cache", "NO_READ_CACHE")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/")
-	fs.fromEnv("pprof", "AQUILA_PPROF")
+	fs.fromEnv("pprof", "PPROF")
 	fs.Var(levelVar{&cfg.LogLevel}, "log-level", "log level: debug, info, warn, error")
-	fs.fromEnv("log-level", "AQUILA_LOG_LEVEL")
+	fs.fromEnv("log-level", "LOG_LEVEL")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() != 0 {
+		return fs.usageError("serve takes no arguments")
 	}
 	if maxConns < 0 || minIdle < 0 || maxConns > 1<<15 || minIdle > 1<<15 {
 		return fmt.Errorf("%w: -max-conns and -min-idle-conns must be between 0 and 32768", errUsage)
 	}
 	cfg.DatabaseURL, cfg.DataDir = db.url, db.dataDir
 	cfg.MaxConns, cfg.MinIdleConns = int32(maxConns), int32(minIdle)
-	log := newLogger(stderr, cfg.LogLevel)
-	return serve(ctx, cfg, log)
+	return r.serve(ctx, cfg, newLogger(r.stderr, cfg.LogLevel))
 }
 
 // serve listens at once (so /healthz answers while the database starts),
-// builds the app through the app injector, reports ready, and on ctx's end
-// drains: not ready → stop accepting → wait for in-flight requests → run the
-// app's cleanups (pool, then embedded server).
-func serve(ctx context.Context, cfg app.Config, log *slog.Logger) error {
+// builds the database, the pool and the service's handler, reports ready,
+// and on ctx's end drains: not ready → stop accepting → wait for in-flight
+// requests → the cleanups in reverse order (the handler's, the pools, the
+// embedded server).
+func (r *runner) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	lc := app.NewLifecycle()
+	lc := newLifecycle()
 	srv := &http.Server{
 		Handler:           lc,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -81,27 +84,79 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger) error {
 	go func() { serveErr <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
 
-	a, cleanup, err := initApp(ctx, cfg, log)
+	var cleanups []func()
+	defer func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
+	h, err := r.start(ctx, cfg, log, &cleanups)
 	if err != nil {
 		shutdown(srv, time.Second, log)
 		return fmt.Errorf("start: %w", err)
 	}
-	defer cleanup()
-	lc.SetReady(a.Handler)
+	lc.setReady(h)
 	log.Info("ready", "addr", ln.Addr().String())
 
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	case err := <-serveErr:
-		lc.SetStopping()
+		lc.setStopping()
 		return fmt.Errorf("serve: %w", err)
 	}
-	lc.SetStopping()
-	if err := shutdown(srv, cfg.ShutdownTimeout, log); err != nil {
-		return err
+	lc.setStopping()
+	return shutdown(srv, cfg.ShutdownTimeout, log)
+}
+
+// start builds what the service runs on, in order, appending each cleanup
+// to cleanups: the database (embedded unless cfg.DatabaseURL), migrations,
+// the metrics registry, the warm pool, the service's handler. It returns
+// the root handler of the API: /metrics, /debug/pprof/ with cfg.Pprof, and
+// the service's handler for everything else.
+func (r *runner) start(ctx context.Context, cfg Config, log *slog.Logger, cleanups *[]func()) (http.Handler, error) {
+	dsn, stop, err := database(ctx, cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	*cleanups = append(*cleanups, stop)
+	if err := r.migrateUp(ctx, cfg, dsn, log); err != nil {
+		return nil, err
+	}
+	m, err := newMetrics()
+	if err != nil {
+		return nil, err
+	}
+	rt, err := r.openRouter(ctx, cfg, dsn, m, log)
+	if err != nil {
+		return nil, err
+	}
+	*cleanups = append(*cleanups, func() {
+		rt.Close()
+		log.Info("database pools closed")
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	if cfg.Pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
+	if r.svc.Handler != nil {
+		d := &Deps{Config: cfg, Logger: log, Router: rt, Metrics: m.registry, Registry: r.svc.Registry}
+		api, cleanup, err := r.svc.Handler(ctx, d)
+		if err != nil {
+			return nil, fmt.Errorf("handler: %w", err)
+		}
+		if cleanup != nil {
+			*cleanups = append(*cleanups, cleanup)
+		}
+		mux.Handle("/", api)
+	}
+	return mux, nil
 }
 
 // shutdown stops accepting and waits up to timeout for in-flight requests.

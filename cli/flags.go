@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -14,21 +14,31 @@ import (
 // malformed one is an error naming it), and a flag on the command line wins.
 type flagSet struct {
 	*flag.FlagSet
-	env map[string]string // flag name → environment variable
+	prefix string            // environment prefix with its trailing "_"
+	env    map[string]string // flag name → environment variable
 }
 
-func newFlagSet(name, synopsis string, stderr io.Writer) *flagSet {
-	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), env: map[string]string{}}
-	fs.SetOutput(stderr)
+func (r *runner) newFlagSet(name, synopsis string) *flagSet {
+	fs := &flagSet{
+		FlagSet: flag.NewFlagSet(name, flag.ContinueOnError),
+		prefix:  r.envPrefix + "_",
+		env:     map[string]string{},
+	}
+	fs.SetOutput(r.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: aquila %s\n\nFlags:\n", synopsis)
+		fmt.Fprintf(r.stderr, "Usage: %s %s\n\nFlags:\n", r.name, synopsis)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
-// fromEnv records that flag name falls back to environment variable key.
-func (fs *flagSet) fromEnv(name, key string) {
+// fromEnv records that flag name falls back to the environment variable
+// PREFIX_key.
+func (fs *flagSet) fromEnv(name, key string) { fs.fromEnvExact(name, fs.prefix+key) }
+
+// fromEnvExact records that flag name falls back to the environment
+// variable key, unprefixed (DATABASE_URL).
+func (fs *flagSet) fromEnvExact(name, key string) {
 	fs.env[name] = key
 	if f := fs.Lookup(name); f != nil {
 		f.Usage += " (env " + key + ")"
@@ -53,7 +63,13 @@ func (fs *flagSet) parse(args []string) error {
 	return nil
 }
 
-// dbFlags are the database flags shared by serve and migrate.
+// usageError prints the command's usage and returns a usage error with msg.
+func (fs *flagSet) usageError(format string, args ...any) error {
+	fs.Usage()
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// dbFlags are the database flags of every command that connects.
 type dbFlags struct {
 	url     string
 	dataDir string
@@ -61,9 +77,9 @@ type dbFlags struct {
 
 func (d *dbFlags) register(fs *flagSet) {
 	fs.StringVar(&d.url, "database-url", "", "PostgreSQL DSN; empty starts the embedded server")
-	fs.fromEnv("database-url", "DATABASE_URL")
+	fs.fromEnvExact("database-url", "DATABASE_URL")
 	fs.StringVar(&d.dataDir, "data-dir", ".aquila", "directory of the embedded server's data")
-	fs.fromEnv("data-dir", "AQUILA_DATA_DIR")
+	fs.fromEnv("data-dir", "DATA_DIR")
 }
 
 // levelVar is a flag.Value for a slog level name (debug, info, warn, error).
@@ -96,4 +112,9 @@ func (l *listVar) Set(s string) error {
 		}
 	}
 	return nil
+}
+
+// newLogger writes text logs to w at level.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }

@@ -1,0 +1,86 @@
+// Package cli is the command line of a service built on aquila: one call
+// from the service's main gives it
+//
+//	serve                         run the HTTP service: embedded PostgreSQL unless DATABASE_URL
+//	                              is set, migrations, a warm pool, /healthz, /readyz, /metrics,
+//	                              graceful drain on SIGINT/SIGTERM
+//	migrate up|down|status|version
+//	migrate create NAME           write the next numbered goose migration file
+//	ddl [-drop]                   print the DDL the model metadata generates
+//	check                         compare the metadata with the live schema (exit 1 on drift)
+//	load -table T FILE            bulk-load NDJSON or CSV into any table through binary COPY
+//	version
+//
+// A service describes itself in a Service — its model registry, its
+// embedded migrations, the statements to prepare on every connection and
+// the constructor of its HTTP handler — and its main is
+//
+//	func main() {
+//		reg, err := model.NewRegistry(store.Tables()...)
+//		if err != nil {
+//			fmt.Fprintln(os.Stderr, "shop:", err)
+//			os.Exit(1)
+//		}
+//		os.Exit(cli.Main(cli.Service{
+//			Name:          "shop",
+//			Registry:      reg,
+//			Migrations:    schema.FS,      // //go:embed *.sql
+//			MigrationsDir: "schema",       // where migrate create writes
+//			Statements:    db.Statements(), // generated next to sqlc's output
+//			Handler:       initHandler,    // the Wire injector below
+//		}))
+//	}
+//
+// # The handler and Wire
+//
+// serve builds everything that is not the service's own: it starts the
+// embedded server (or uses -database-url), applies the migrations (on
+// -migrate-url when set), opens the primary pool — MinIdleConns
+// connections, each with every Statements prepared — and the replica
+// router, and creates the Prometheus registry. It hands them to
+// Service.Handler in a *Deps and serves what it returns. The signature
+// matches a Wire injector with a cleanup, so the service's wire.go is
+//
+//	func initHandler(ctx context.Context, d *cli.Deps) (http.Handler, func(), error) {
+//		panic(wire.Build(
+//			wire.FieldsOf(new(*cli.Deps), "Config", "Logger", "Router", "Metrics"),
+//			app.HandlerSet))
+//	}
+//
+// and its providers take cli.Config, *slog.Logger, *postgres.Router and
+// *prometheus.Registry like any other dependency.
+//
+// # Lifecycle
+//
+// serve listens before anything else, so /healthz answers 200 at once;
+// /readyz answers 503 until migrations have run, the pool is warm and the
+// handler is built, then 200. Every other path answers 503 until then.
+// On SIGINT or SIGTERM (the context of Run) /readyz turns 503, the server
+// stops accepting, in-flight requests get -shutdown-timeout to finish, and
+// the cleanups run in reverse order: the handler's, the pools, the
+// embedded server. /metrics serves the registry in Deps.Metrics (Go
+// runtime, process, pool statistics and query durations by sqlc statement
+// name); -pprof mounts net/http/pprof under /debug/pprof/.
+//
+// # Flags and environment
+//
+// Every flag falls back to an environment variable named in its help
+// text: DATABASE_URL for -database-url, and EnvPrefix (default AQUILA)
+// plus the flag's name for the others (AQUILA_ADDR, AQUILA_MAX_CONNS,
+// AQUILA_LOAD_TABLE, ...). A flag on the command line wins; a malformed
+// variable is an error that names it. Run exits 0 on success, 1 on a
+// failure and 2 on a command-line mistake.
+//
+// # Loading data
+//
+// load writes a table of the registry from NDJSON (one JSON object per
+// line) or CSV (a header naming the columns; an empty field is NULL),
+// without a Go row type: each value is parsed by its column's model type
+// and sent with binary COPY, in chunks inside one transaction, reading the
+// file as the rows are sent. JSON and jsonb columns take the JSON value as
+// it is (a JSON string stays a string); integers, floats and numerics
+// accept a JSON number or a string holding one; dates, timestamps, UUIDs
+// and bytea (\x hex or base64) are strings; arrays are JSON arrays or
+// PostgreSQL array literals. A bad value stops the load with a *LoadError
+// naming the line, the column and its type, and nothing is written.
+package cli
