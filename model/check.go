@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // DiffKind is the kind of a schema difference.
@@ -122,56 +124,89 @@ func IgnoreTables(names ...string) CheckOption {
 // normalises them, not as they were written. It changes nothing, but needs
 // the CREATE privilege on the database for the scratch schema.
 func Check(ctx context.Context, db DB, r *Registry, opts ...CheckOption) ([]Diff, error) {
-	cfg := checkConfig{ignore: map[string]bool{"goose_db_version": true}}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newCheckConfig(opts)
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("check: begin: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	c, err := compareIn(ctx, tx, r, cfg, nil)
+	if err != nil {
+		return nil, fmt.Errorf("check: %w", err)
+	}
+	return c.diffs, nil
+}
 
+func newCheckConfig(opts []CheckOption) checkConfig {
+	cfg := checkConfig{ignore: map[string]bool{"goose_db_version": true}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
+// comparison is what compareIn found: the live schema's name, both
+// snapshots and their differences.
+type comparison struct {
+	live      string
+	want, got *snapshot
+	diffs     []Diff
+}
+
+// compareIn reads the live schema and the registry applied to a scratch
+// schema inside tx, which the caller rolls back, and compares them. prepare,
+// when set, runs first with search_path set to the live schema (PlanMigration
+// applies the renames it was given there). On return search_path lists the
+// live schema only.
+func compareIn(ctx context.Context, tx pgx.Tx, r *Registry, cfg checkConfig, prepare func(pgx.Tx) error) (*comparison, error) {
 	live := cfg.schema
 	if live == "" {
 		var s *string
 		if err := tx.QueryRow(ctx, "SELECT current_schema()").Scan(&s); err != nil {
-			return nil, fmt.Errorf("check: %w", err)
+			return nil, err
 		}
 		if s == nil {
-			return nil, errors.New("check: no current schema: search_path names no existing schema")
+			return nil, errors.New("no current schema: search_path names no existing schema")
 		}
 		live = *s
 	}
 	if err := setSearchPath(ctx, tx, live); err != nil {
-		return nil, fmt.Errorf("check: %w", err)
+		return nil, err
+	}
+	if prepare != nil {
+		if err := prepare(tx); err != nil {
+			return nil, err
+		}
 	}
 	got, err := inspect(ctx, tx, live, cfg.ignore)
 	if err != nil {
-		return nil, fmt.Errorf("check %s: %w", live, err)
+		return nil, fmt.Errorf("%s: %w", live, err)
 	}
 
 	var suffix [6]byte
 	rand.Read(suffix[:])
 	scratch := "aquila_check_" + hex.EncodeToString(suffix[:])
 	if _, err := tx.Exec(ctx, "CREATE SCHEMA "+quoteIdent(scratch)); err != nil {
-		return nil, fmt.Errorf("check: create scratch schema: %w", err)
+		return nil, fmt.Errorf("create scratch schema: %w", err)
 	}
 	// The live schema stays on the path so that expressions naming its
 	// functions or types resolve; new objects go to the scratch schema.
 	if err := setSearchPath(ctx, tx, scratch, live); err != nil {
-		return nil, fmt.Errorf("check: %w", err)
+		return nil, err
 	}
 	for _, stmt := range r.CreateStatements() {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("check: apply metadata DDL: %w\n%s", err, stmt)
+			return nil, fmt.Errorf("apply metadata DDL: %w\n%s", err, stmt)
 		}
 	}
 	want, err := inspect(ctx, tx, scratch, nil)
 	if err != nil {
-		return nil, fmt.Errorf("check: %w", err)
+		return nil, err
 	}
-	return compare(r, want, got), nil
+	if err := setSearchPath(ctx, tx, live); err != nil {
+		return nil, err
+	}
+	return &comparison{live: live, want: want, got: got, diffs: compare(r, want, got)}, nil
 }
 
 // compare lists the differences between want (the metadata applied to a
@@ -215,7 +250,7 @@ func compare(r *Registry, want, got *snapshot) []Diff {
 			switch {
 			case !ok:
 				add(Diff{Kind: MissingConstraint, Table: t.name, Name: n, Constraint: wc.kind.String(), Want: wc.def})
-			case wc != gc:
+			case wc.kind != gc.kind || wc.def != gc.def:
 				add(Diff{Kind: ConstraintChanged, Table: t.name, Name: n, Constraint: wc.kind.String(), Want: wc.def, Got: gc.def})
 			}
 		}
@@ -229,14 +264,14 @@ func compare(r *Registry, want, got *snapshot) []Diff {
 			gi, ok := g.indexes[n]
 			switch {
 			case !ok:
-				add(Diff{Kind: MissingIndex, Table: t.name, Name: n, Want: w.indexes[n]})
-			case gi != w.indexes[n]:
-				add(Diff{Kind: IndexChanged, Table: t.name, Name: n, Want: w.indexes[n], Got: gi})
+				add(Diff{Kind: MissingIndex, Table: t.name, Name: n, Want: w.indexes[n].def})
+			case gi.def != w.indexes[n].def:
+				add(Diff{Kind: IndexChanged, Table: t.name, Name: n, Want: w.indexes[n].def, Got: gi.def})
 			}
 		}
 		for _, n := range g.idxNames {
 			if _, ok := w.indexes[n]; !ok {
-				add(Diff{Kind: ExtraIndex, Table: t.name, Name: n, Got: g.indexes[n]})
+				add(Diff{Kind: ExtraIndex, Table: t.name, Name: n, Got: g.indexes[n].def})
 			}
 		}
 	}

@@ -18,7 +18,7 @@ func (r *Registry) CreateStatements() []string {
 	for _, t := range r.order {
 		out = append(out, t.CreateSQL())
 		for _, x := range t.indexes {
-			out = append(out, t.indexSQL(x))
+			out = append(out, t.indexSQL(x, false))
 		}
 	}
 	for _, t := range r.order {
@@ -78,7 +78,9 @@ func (t *TableDef) CreateSQL() string {
 
 // AppendCreateSQL appends the CREATE TABLE statement of CreateSQL to b and
 // returns the extended buffer, as strconv's Append functions do.
-func (t *TableDef) AppendCreateSQL(b []byte) []byte {
+func (t *TableDef) AppendCreateSQL(b []byte) []byte { return t.appendCreate(b, nil) }
+
+func (t *TableDef) appendCreate(b []byte, skip []*constraint) []byte {
 	d := &t.ddl
 	b = slices.Grow(b, d.size)
 	b = append(b, "CREATE TABLE "...)
@@ -93,11 +95,31 @@ func (t *TableDef) AppendCreateSQL(b []byte) []byte {
 		b = append(b, spaces[:d.width-len(c.quoted)+1]...)
 		b = append(b, c.spec...)
 	}
-	for _, c := range d.constraints {
-		b = append(b, ",\n    "...)
-		b = append(b, c...)
+	if len(skip) == 0 {
+		for _, c := range d.constraints {
+			b = append(b, ",\n    "...)
+			b = append(b, c...)
+		}
+		return append(b, "\n)"...)
+	}
+	i := 0 // d.constraints holds the clauses of the constraints not deferred
+	for c := range t.constraints() {
+		if c.deferred {
+			continue
+		}
+		if !slices.Contains(skip, c) {
+			b = append(b, ",\n    "...)
+			b = append(b, d.constraints[i]...)
+		}
+		i++
 	}
 	return append(b, "\n)"...)
+}
+
+// createSQL is CreateSQL without the constraints in skip (foreign keys
+// that a migration adds later).
+func (t *TableDef) createSQL(skip []*constraint) string {
+	return bytesToString(t.appendCreate(make([]byte, 0, t.ddl.size), skip))
 }
 
 // tableDDL is what AppendCreateSQL assembles, rendered once by NewRegistry
@@ -201,13 +223,19 @@ func appendConstraint(b []byte, c *constraint) []byte {
 	return b
 }
 
-func (t *TableDef) indexSQL(x *IndexDef) string {
+// indexSQL is x's CREATE INDEX statement; concurrently builds it without
+// blocking writes (CREATE INDEX CONCURRENTLY IF NOT EXISTS), for a table
+// that exists.
+func (t *TableDef) indexSQL(x *IndexDef, concurrently bool) string {
 	b := make([]byte, 0, 64+len(x.name)+len(t.quoted)+len(x.where)+16*len(x.columns))
 	b = append(b, "CREATE "...)
 	if x.unique {
 		b = append(b, "UNIQUE "...)
 	}
 	b = append(b, "INDEX "...)
+	if concurrently {
+		b = append(b, "CONCURRENTLY IF NOT EXISTS "...)
+	}
 	b = appendIdent(b, x.name)
 	b = append(b, " ON "...)
 	b = append(b, t.quoted...)

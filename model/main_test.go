@@ -10,4 +10,10 @@ import (
 // pg gives each test its own database (see postgres/pgtest).
 var pg = pgtest.New()
 
-func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }
+func TestMain(m *testing.M) {
+	code := pg.Run(m)
+	if gooseCLI.dir != "" {
+		os.RemoveAll(gooseCLI.dir)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,538 @@
+package model_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aquila-go/aquila/model"
+	"github.com/aquila-go/aquila/postgres"
+)
+
+// migrationBase is the metadata the round trips start from.
+func migrationBase() []*model.TableDef {
+	return []*model.TableDef{
+		model.Table("authors",
+			model.Col("id", model.BigInt).Identity().PrimaryKey(),
+			model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+			model.Col("email", model.Text),
+			model.Col("code", model.Text),
+		),
+		model.Table("books",
+			model.Col("id", model.BigInt).Identity().PrimaryKey(),
+			model.Col("author_id", model.BigInt).NotNull().References("authors", "id"),
+			model.Col("title", model.Varchar(200)).NotNull(),
+			model.Col("pages", model.Integer),
+			model.Col("price", model.Numeric(8, 2)).NotNull().DefaultValue(0),
+			model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+			model.Index("author_id"),
+			model.Index("title").Where(`"pages" > 0`),
+		),
+		model.Table("notes",
+			model.Col("id", model.BigInt).NotNull(),
+			model.Col("book_id", model.BigInt).References("books", "id").OnDelete(model.Cascade),
+			model.Col("body", model.Text),
+		),
+	}
+}
+
+// migrationSeed inserts rows that every non-destructive change must keep.
+const migrationSeed = `
+INSERT INTO authors (name, email, code) VALUES ('Ann', 'ann@example.com', '7'), ('Bob', NULL, '42');
+INSERT INTO books (author_id, title, pages) VALUES (1, 'One', 10), (1, 'Two', 20), (2, 'Three', 30);
+INSERT INTO notes (id, book_id, body) VALUES (1, 1, 'a'), (2, 2, 'b');
+`
+
+// replace returns the base tables with some of them replaced or added
+// (matched by name) and the ones named in drop left out.
+func replace(drop []string, with ...*model.TableDef) []*model.TableDef {
+	var out []*model.TableDef
+	for _, t := range migrationBase() {
+		if slices.Contains(drop, t.Name()) {
+			continue
+		}
+		i := slices.IndexFunc(with, func(w *model.TableDef) bool { return w.Name() == t.Name() })
+		if i >= 0 {
+			out = append(out, with[i])
+			with = slices.Delete(slices.Clone(with), i, i+1)
+			continue
+		}
+		out = append(out, t)
+	}
+	return append(out, with...)
+}
+
+func authorsWith(extra ...model.Element) *model.TableDef {
+	return model.Table("authors", append([]model.Element{
+		model.Col("id", model.BigInt).Identity().PrimaryKey(),
+		model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+		model.Col("email", model.Text),
+		model.Col("code", model.Text),
+	}, extra...)...)
+}
+
+func booksWith(cols []model.Element, extra ...model.Element) *model.TableDef {
+	if cols == nil {
+		cols = []model.Element{
+			model.Col("id", model.BigInt).Identity().PrimaryKey(),
+			model.Col("author_id", model.BigInt).NotNull().References("authors", "id"),
+			model.Col("title", model.Varchar(200)).NotNull(),
+			model.Col("pages", model.Integer),
+			model.Col("price", model.Numeric(8, 2)).NotNull().DefaultValue(0),
+			model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+		}
+	}
+	if extra == nil {
+		extra = []model.Element{model.Index("author_id"), model.Index("title").Where(`"pages" > 0`)}
+	}
+	return model.Table("books", append(cols, extra...)...)
+}
+
+type roundTrip struct {
+	name  string
+	after []*model.TableDef
+	opts  []model.MigrationOption
+	// files is the number of files the change needs; concurrent lists
+	// statements the late file must contain.
+	files int
+	// up lists statements the Up sections must contain; destructive
+	// marks a change that needs AllowDestructive.
+	up          []string
+	destructive bool
+	// keep is the number of rows of books that must survive (-1: the
+	// books table is not kept).
+	keep int
+	// check runs on the migrated database.
+	check string
+}
+
+func TestMigrationRoundTrip(t *testing.T) {
+	t.Parallel()
+	tags := model.Table("tags", model.Col("id", model.BigInt).Identity().PrimaryKey(), model.Col("name", model.Text).NotNull().Unique())
+	for _, tc := range []roundTrip{
+		{name: "create table", files: 1, keep: 3,
+			after: replace(nil, model.Table("reviews",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("book_id", model.BigInt).NotNull().References("books", "id").OnDelete(model.Cascade).OnUpdate(model.Restrict),
+				model.Col("stars", model.SmallInt).NotNull().Check(`"stars" BETWEEN 1 AND 5`),
+				model.Index("book_id"))),
+			up: []string{`CREATE TABLE "reviews"`, `CREATE INDEX "reviews_book_id_idx" ON "reviews" ("book_id")`}},
+		{name: "create tables in a cycle", files: 1, keep: 3,
+			after: replace(nil,
+				model.Table("teams", model.Col("id", model.BigInt).Identity().PrimaryKey(), model.Col("lead_id", model.BigInt).References("members", "id")),
+				model.Table("members", model.Col("id", model.BigInt).Identity().PrimaryKey(), model.Col("team_id", model.BigInt).NotNull().References("teams", "id"))),
+			up: []string{`ALTER TABLE "members" ADD CONSTRAINT "members_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id")`}},
+		{name: "many-to-many", files: 1, keep: 3,
+			after: replace(nil, tags, model.ManyToMany("book_tags", model.Link{Column: "book_id", Table: booksWith(nil)}, model.Link{Column: "tag_id", Table: tags})),
+			up:    []string{`CREATE TABLE "book_tags"`, `CREATE INDEX "book_tags_tag_id_idx"`}},
+		{name: "drop table", files: 1, keep: 3, destructive: true,
+			after: replace([]string{"notes"}),
+			up:    []string{`DROP TABLE "notes"`, `aquila:lint-ignore ban-drop-table`}},
+		{name: "add nullable column", files: 1, keep: 3,
+			after: replace(nil, authorsWith(model.Col("bio", model.Text))),
+			up:    []string{`ALTER TABLE "authors" ADD COLUMN "bio" text`}},
+		{name: "add column with default", files: 1, keep: 3,
+			after: replace(nil, authorsWith(model.Col("active", model.Boolean).NotNull().DefaultValue(true))),
+			up:    []string{`ALTER TABLE "authors" ADD COLUMN "active" boolean NOT NULL DEFAULT true`},
+			check: `SELECT count(*) = 2 FROM authors WHERE active`},
+		{name: "add identity column", files: 1, keep: 3,
+			after: replace(nil, model.Table("notes",
+				model.Col("id", model.BigInt).NotNull(),
+				model.Col("book_id", model.BigInt).References("books", "id").OnDelete(model.Cascade),
+				model.Col("body", model.Text),
+				model.Col("seq", model.Integer).IdentityAlways())),
+			up: []string{`ADD COLUMN "seq" integer GENERATED ALWAYS AS IDENTITY`}},
+		{name: "drop column", files: 1, keep: 3, destructive: true,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+				model.Col("email", model.Text))),
+			up: []string{`ALTER TABLE "authors" DROP COLUMN "code"`}},
+		{name: "widen type", files: 1, keep: 3,
+			after: replace(nil, booksWith([]model.Element{
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("author_id", model.BigInt).NotNull().References("authors", "id"),
+				model.Col("title", model.Text).NotNull(),
+				model.Col("pages", model.BigInt),
+				model.Col("price", model.Numeric(12, 2)).NotNull().DefaultValue(0),
+				model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+			})),
+			up: []string{`ALTER TABLE "books" ALTER COLUMN "pages" TYPE bigint;`, `ALTER COLUMN "title" TYPE text;`, `TYPE numeric(12,2);`}},
+		{name: "type change with USING", files: 1, keep: 3,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+				model.Col("email", model.Text),
+				model.Col("code", model.Integer))),
+			destructive: true,
+			up:          []string{`ALTER TABLE "authors" ALTER COLUMN "code" TYPE integer USING "code"::integer`},
+			check:       `SELECT sum(code) = 49 FROM authors`},
+		{name: "narrow type", files: 1, keep: 3, destructive: true,
+			after: replace(nil, booksWith([]model.Element{
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("author_id", model.BigInt).NotNull().References("authors", "id"),
+				model.Col("title", model.Varchar(50)).NotNull(),
+				model.Col("pages", model.Integer),
+				model.Col("price", model.Numeric(8, 2)).NotNull().DefaultValue(0),
+				model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+			})),
+			up: []string{`ALTER TABLE "books" ALTER COLUMN "title" TYPE varchar(50)`, `aquila:lint-ignore changing-column-type`}},
+		{name: "set not null", files: 2, keep: 3,
+			after: replace(nil, model.Table("notes",
+				model.Col("id", model.BigInt).NotNull(),
+				model.Col("book_id", model.BigInt).NotNull().References("books", "id").OnDelete(model.Cascade),
+				model.Col("body", model.Text))),
+			up: []string{`ADD CONSTRAINT "notes_book_id_nn_check" CHECK ("book_id" IS NOT NULL) NOT VALID`,
+				`VALIDATE CONSTRAINT "notes_book_id_nn_check";
+ALTER TABLE "notes" ALTER COLUMN "book_id" SET NOT NULL;
+ALTER TABLE "notes" DROP CONSTRAINT "notes_book_id_nn_check";`}},
+		{name: "drop not null", files: 1, keep: 3,
+			after: replace(nil, booksWith([]model.Element{
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("author_id", model.BigInt).NotNull().References("authors", "id"),
+				model.Col("title", model.Varchar(200)),
+				model.Col("pages", model.Integer),
+				model.Col("price", model.Numeric(8, 2)).NotNull().DefaultValue(0),
+				model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+			})),
+			up: []string{`ALTER TABLE "books" ALTER COLUMN "title" DROP NOT NULL`}},
+		{name: "defaults", files: 1, keep: 3,
+			after: replace(nil, booksWith([]model.Element{
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("author_id", model.BigInt).NotNull().References("authors", "id"),
+				model.Col("title", model.Varchar(200)).NotNull().DefaultValue("untitled"),
+				model.Col("pages", model.Integer),
+				model.Col("price", model.Numeric(8, 2)).NotNull(),
+				model.Col("status", model.Text).NotNull().DefaultValue("new"),
+			})),
+			up: []string{`ALTER COLUMN "title" SET DEFAULT 'untitled'`, `ALTER COLUMN "price" DROP DEFAULT`, `ALTER COLUMN "status" SET DEFAULT 'new'`}},
+		{name: "add identity and primary key", files: 2, keep: 3,
+			after: replace(nil, model.Table("notes",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("book_id", model.BigInt).References("books", "id").OnDelete(model.Cascade),
+				model.Col("body", model.Text))),
+			up: []string{`ALTER TABLE "notes" ALTER COLUMN "id" ADD GENERATED BY DEFAULT AS IDENTITY`,
+				`SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('"notes"', 'id'), coalesce(max("id"), 0) + 1, false) FROM "notes"`,
+				`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "notes_pkey" ON "notes" ("id")`,
+				`ALTER TABLE "notes" ADD CONSTRAINT "notes_pkey" PRIMARY KEY USING INDEX "notes_pkey"`},
+			check: `WITH i AS (INSERT INTO notes (body) VALUES ('c') RETURNING id) SELECT count(*) = 1 FROM i WHERE id = 3`},
+		{name: "identity kind", files: 1, keep: 3,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).IdentityAlways().PrimaryKey(),
+				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+				model.Col("email", model.Text),
+				model.Col("code", model.Text))),
+			up: []string{`ALTER TABLE "authors" ALTER COLUMN "id" SET GENERATED ALWAYS`}},
+		{name: "drop identity", files: 1, keep: 3,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).PrimaryKey(),
+				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+				model.Col("email", model.Text),
+				model.Col("code", model.Text))),
+			up: []string{`ALTER TABLE "authors" ALTER COLUMN "id" DROP IDENTITY`}},
+		{name: "add unique and check", files: 2, keep: 3,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+				model.Col("email", model.Text).Unique().Check(`"email" LIKE '%@%'`),
+				model.Col("code", model.Text))),
+			up: []string{`ALTER TABLE "authors" ADD CONSTRAINT "authors_email_check" CHECK ("email" LIKE '%@%') NOT VALID`,
+				`ALTER TABLE "authors" VALIDATE CONSTRAINT "authors_email_check"`,
+				`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "authors_email_key" ON "authors" ("email")`,
+				`ALTER TABLE "authors" ADD CONSTRAINT "authors_email_key" UNIQUE USING INDEX "authors_email_key"`}},
+		{name: "change and drop checks", files: 2, keep: 3,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 1`),
+				model.Col("email", model.Text),
+				model.Col("code", model.Text))),
+			up: []string{`ALTER TABLE "authors" DROP CONSTRAINT "authors_name_check"`, `ADD CONSTRAINT "authors_name_check" CHECK (char_length("name") > 1) NOT VALID`}},
+		{name: "foreign key actions", files: 2, keep: 3,
+			after: replace(nil, booksWith([]model.Element{
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("author_id", model.BigInt).NotNull().References("authors", "id").OnDelete(model.Cascade).OnUpdate(model.Cascade),
+				model.Col("title", model.Varchar(200)).NotNull(),
+				model.Col("pages", model.Integer),
+				model.Col("price", model.Numeric(8, 2)).NotNull().DefaultValue(0),
+				model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+			})),
+			up: []string{`ALTER TABLE "books" DROP CONSTRAINT "books_author_id_fkey"`,
+				`ADD CONSTRAINT "books_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "authors" ("id") ON DELETE CASCADE ON UPDATE CASCADE NOT VALID`,
+				`ALTER TABLE "books" VALIDATE CONSTRAINT "books_author_id_fkey"`}},
+		{name: "drop foreign key", files: 1, keep: 3,
+			after: replace(nil, model.Table("notes",
+				model.Col("id", model.BigInt).NotNull(),
+				model.Col("book_id", model.BigInt),
+				model.Col("body", model.Text))),
+			up: []string{`ALTER TABLE "notes" DROP CONSTRAINT "notes_book_id_fkey"`}},
+		{name: "indexes", files: 1, keep: 3,
+			after: replace(nil, booksWith(nil,
+				model.Index("title", "pages").Unique().Named("books_title_pages_key"),
+				model.Index("status").Using(model.Hash),
+				model.Index("title").Where(`"pages" > 10`),
+			)),
+			up: []string{`DROP INDEX CONCURRENTLY IF EXISTS "books_author_id_idx"`,
+				`DROP INDEX CONCURRENTLY IF EXISTS "books_title_idx"`,
+				`CREATE INDEX CONCURRENTLY IF NOT EXISTS "books_title_idx" ON "books" ("title") WHERE ("pages" > 10)`,
+				`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "books_title_pages_key" ON "books" ("title", "pages")`,
+				`CREATE INDEX CONCURRENTLY IF NOT EXISTS "books_status_idx" ON "books" USING hash ("status")`}},
+		{name: "rename column", files: 1, keep: 3,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("full_name", model.Text).NotNull().Check(`char_length("full_name") > 0`),
+				model.Col("email", model.Text),
+				model.Col("code", model.Text))),
+			opts: []model.MigrationOption{model.RenameColumn("authors", "name", "full_name")},
+			up: []string{`ALTER TABLE "authors" RENAME COLUMN "name" TO "full_name"`,
+				`ALTER TABLE "authors" RENAME CONSTRAINT "authors_name_check" TO "authors_full_name_check"`},
+			check: `SELECT count(*) = 1 FROM authors WHERE full_name = 'Ann'`},
+		{name: "rename table", files: 1, keep: 3,
+			after: func() []*model.TableDef {
+				w := model.Table("writers",
+					model.Col("id", model.BigInt).Identity().PrimaryKey(),
+					model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+					model.Col("email", model.Text),
+					model.Col("code", model.Text))
+				b := migrationBase()[1:]
+				b[0] = booksWith([]model.Element{
+					model.Col("id", model.BigInt).Identity().PrimaryKey(),
+					model.Col("author_id", model.BigInt).NotNull().References("writers", "id"),
+					model.Col("title", model.Varchar(200)).NotNull(),
+					model.Col("pages", model.Integer),
+					model.Col("price", model.Numeric(8, 2)).NotNull().DefaultValue(0),
+					model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+				})
+				return append([]*model.TableDef{w}, b...)
+			}(),
+			opts: []model.MigrationOption{model.RenameTable("authors", "writers")},
+			up: []string{`ALTER TABLE "authors" RENAME TO "writers"`,
+				`ALTER TABLE "writers" RENAME CONSTRAINT "authors_pkey" TO "writers_pkey"`},
+			check: `SELECT count(*) = 2 FROM writers`},
+		{name: "undeclared rename", files: 1, keep: 3, destructive: true,
+			after: replace(nil, model.Table("authors",
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
+				model.Col("email", model.Text),
+				model.Col("ref", model.Text))),
+			up: []string{`-- column authors.code is dropped while ref is added: if one is code renamed, declare it (RenameColumn, migrate diff -rename authors.code=ref)`,
+				`ALTER TABLE "authors" DROP COLUMN "code"`, `ALTER TABLE "authors" ADD COLUMN "ref" text`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			testRoundTrip(t, tc)
+		})
+	}
+}
+
+func testRoundTrip(t *testing.T, tc roundTrip) {
+	ctx := context.Background()
+	before, after := mustRegistry(t, migrationBase()), mustRegistry(t, tc.after)
+	dsn := pg.URL(t, nil)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+
+	// The starting point: the base metadata written as the first
+	// migration, and rows.
+	base, err := model.PlanMigration(ctx, pool, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(base.Files) != 1 {
+		t.Fatalf("from an empty database: %d files, want 1", len(base.Files))
+	}
+	files := fstest.MapFS{"00001_base.sql": {Data: []byte(base.Files[0].String())}}
+	migrateUp(t, dsn, files)
+	if _, err := pool.Exec(ctx, migrationSeed); err != nil {
+		t.Fatal(err)
+	}
+
+	m, err := model.PlanMigration(ctx, pool, after, tc.opts...)
+	if tc.destructive {
+		if !errors.Is(err, model.ErrDestructive) {
+			t.Fatalf("without AllowDestructive: %v, want ErrDestructive", err)
+		}
+		m, err = model.PlanMigration(ctx, pool, after, append(tc.opts, model.AllowDestructive())...)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != tc.files {
+		t.Errorf("%d files, want %d", len(m.Files), tc.files)
+	}
+	var all strings.Builder
+	for i, f := range m.Files {
+		name := fmt.Sprintf("%05d_change%s.sql", i+2, f.Suffix)
+		files[name] = &fstest.MapFile{Data: []byte(f.String())}
+		all.WriteString(f.String())
+		t.Logf("%s:\n%s", name, f.String())
+		if f.NoTransaction != strings.Contains(f.String(), "-- +goose NO TRANSACTION") {
+			t.Errorf("%s: NoTransaction %v does not match its text", name, f.NoTransaction)
+		}
+	}
+	for _, s := range tc.up {
+		if !strings.Contains(all.String(), s) {
+			t.Errorf("the migration does not contain %q", s)
+		}
+	}
+
+	// Up through goose, as migrate up does it, and through the goose CLI
+	// on a second database that took the same path.
+	migrateUp(t, dsn, files)
+	assertNoDrift(t, pool, after, "after Up")
+	again, err := model.PlanMigration(ctx, pool, after, model.AllowDestructive())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Empty() {
+		t.Errorf("planning again after Up gives %d files:\n%s", len(again.Files), again.Files[0].String())
+	}
+	if tc.keep >= 0 {
+		var n int
+		if err := pool.QueryRow(ctx, "SELECT count(*) FROM books").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != tc.keep {
+			t.Errorf("%d books after Up, want %d", n, tc.keep)
+		}
+	}
+	if tc.check != "" {
+		var ok bool
+		if err := pool.QueryRow(ctx, tc.check).Scan(&ok); err != nil || !ok {
+			t.Errorf("%s: %v, %v", tc.check, ok, err)
+		}
+	}
+
+	// Down, file by file, gives the base schema again.
+	migrateDown(t, dsn, files, len(m.Files))
+	assertNoDrift(t, pool, before, "after Down")
+	if tc.keep >= 0 {
+		var n int
+		if err := pool.QueryRow(ctx, "SELECT count(*) FROM books").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != tc.keep {
+			t.Errorf("%d books after Down, want %d", n, tc.keep)
+		}
+	}
+
+	if !testing.Short() {
+		gooseCLIRoundTrip(t, files, before, after, len(m.Files))
+	}
+}
+
+func mustRegistry(t *testing.T, tables []*model.TableDef) *model.Registry {
+	t.Helper()
+	r, err := model.NewRegistry(tables...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func assertNoDrift(t *testing.T, pool *pgxpool.Pool, r *model.Registry, when string) {
+	t.Helper()
+	diffs, err := model.Check(context.Background(), pool, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Errorf("%s: %s", when, d)
+	}
+}
+
+func migrateUp(t *testing.T, dsn string, files fstest.MapFS) {
+	t.Helper()
+	m, err := postgres.NewMigrator(dsn, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, err := m.Up(context.Background()); err != nil {
+		t.Fatalf("migrate up: %v", err)
+	}
+}
+
+func migrateDown(t *testing.T, dsn string, files fstest.MapFS, n int) {
+	t.Helper()
+	m, err := postgres.NewMigrator(dsn, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for range n {
+		if _, err := m.Down(context.Background()); err != nil {
+			t.Fatalf("migrate down: %v", err)
+		}
+	}
+}
+
+// gooseCLIRoundTrip applies the same files with the plain goose CLI to a
+// new database: up to the base, seed, up, check; then down and check.
+func gooseCLIRoundTrip(t *testing.T, files fstest.MapFS, before, after *model.Registry, n int) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	for name, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dsn := pg.URL(t, nil)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	goose(t, dir, dsn, "up-to", "1")
+	if _, err := pool.Exec(ctx, migrationSeed); err != nil {
+		t.Fatal(err)
+	}
+	goose(t, dir, dsn, "up")
+	assertNoDrift(t, pool, after, "after goose up")
+	for range n {
+		goose(t, dir, dsn, "down")
+	}
+	assertNoDrift(t, pool, before, "after goose down")
+}
+
+// gooseCLI is the goose CLI pinned by the tools module, built once into a
+// directory TestMain removes.
+var gooseCLI struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// goose runs the goose CLI.
+func goose(t *testing.T, dir, dsn string, args ...string) {
+	t.Helper()
+	gooseCLI.once.Do(func() {
+		if gooseCLI.dir, gooseCLI.err = os.MkdirTemp("", "aquila-goose-"); gooseCLI.err != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-modfile=../tools/go.mod", "-o", gooseCLI.dir, "github.com/pressly/goose/v3/cmd/goose").CombinedOutput()
+		if err != nil {
+			gooseCLI.err = fmt.Errorf("build goose: %v\n%s", err, out)
+		}
+	})
+	if gooseCLI.err != nil {
+		t.Fatal(gooseCLI.err)
+	}
+	cmd := exec.Command(filepath.Join(gooseCLI.dir, "goose"), append([]string{"-env=none", "-dir", dir, "postgres", dsn}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("goose %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
