@@ -1,6 +1,7 @@
 // Package model is aquila's small model metadata layer: it describes
 // PostgreSQL tables in Go, generates their DDL, checks a live database for
-// drift against them and writes rows in bulk through COPY.
+// drift against them, writes the migration that removes the drift and
+// writes rows in bulk through COPY.
 //
 // # Metadata
 //
@@ -69,6 +70,43 @@
 // that pg_get_expr and pg_get_constraintdef render both alike. Differences
 // are reported per table, column, constraint and index, matched by name. It
 // needs the CREATE privilege on the database and changes nothing.
+//
+// # Migrations
+//
+// PlanMigration turns the drift check around: from the differences Check
+// would report between a database and a registry, it writes the goose
+// migration that takes the database to the registry (the Up section) and
+// back (Down). It is the engine of `migrate diff`, which runs it on a
+// scratch database that the existing migrations were applied to, so that
+// the metadata stays the single source of truth for tables and the
+// migrations follow it. It lives here, beside Check, because it is the
+// same comparison read the other way: the Up side is written from the
+// metadata (its spelling of types, defaults and checks, as CreateStatements
+// writes them), the Down side from the database's catalog.
+//
+// Each difference becomes a step with its undo, and steps run in an order
+// that respects dependencies: foreign keys are dropped before the keys they
+// use, tables are created in dependency order (a cycle is closed by ALTER
+// TABLE), a column's default, identity and nullability change in the order
+// PostgreSQL accepts. A type change gets a USING clause only where
+// PostgreSQL has no assignment cast. A constraint or index that only
+// changed its name is renamed. Renames of tables and columns are never
+// guessed: RenameTable and RenameColumn declare them; without that, a
+// column that disappears while another appears is dropped and added, with a
+// warning in the file.
+//
+// The Up section is safe on a table with rows and traffic: an index on an
+// existing table is built CONCURRENTLY, a primary key or unique constraint
+// is added USING such an index, a check or foreign key is added NOT VALID
+// and validated afterwards, and SET NOT NULL first validates a CHECK
+// (column IS NOT NULL) so that it takes its lock without scanning. Since
+// CONCURRENTLY cannot run in a transaction, and validating in the
+// transaction that added the constraint would hold its lock during the
+// scan, those statements go to a second file marked -- +goose NO
+// TRANSACTION, which runs after the first has committed. Dropping a table
+// or column and narrowing a type lose data: they need AllowDestructive, the
+// file marks them for migrate lint, and their Down says the data is not
+// restored.
 //
 // # Binding and bulk writes
 //

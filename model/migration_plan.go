@@ -308,26 +308,23 @@ func (p *planner) plan() error {
 func (p *planner) renameHints(newTables, extraTables []string, missingCols map[string][]string) {
 	if len(newTables) > 0 && len(extraTables) > 0 {
 		for _, e := range extraTables {
-			w := "table " + e + " is dropped while " + strings.Join(newTables, ", ") + " is created: if one is " + e +
-				" renamed, declare it (RenameTable, migrate diff -rename " + e + "=" + newTables[0] + ")"
-			p.warnings = append(p.warnings, w)
+			p.warnings = append(p.warnings, "table "+e+" is dropped while "+strings.Join(newTables, ", ")+
+				" is created: if that is a rename, declare it (-rename "+e+"="+newTables[0]+"), or the rows of "+e+" are lost")
 		}
 	}
 	for _, t := range p.r.order {
 		added := missingCols[t.name]
-		if len(added) == 0 {
+		if len(added) == 0 || p.dropTables[t.name] {
 			continue
 		}
-		for _, tn := range p.cmp.got.names {
-			if tn != t.name {
-				continue
-			}
-			for _, n := range p.cmp.got.tables[tn].colNames {
-				if p.dropCols[tn][n] {
-					w := "column " + tn + "." + n + " is dropped while " + strings.Join(added, ", ") + " is added: if one is " + n +
-						" renamed, declare it (RenameColumn, migrate diff -rename " + tn + "." + n + "=" + added[0] + ")"
-					p.warnings = append(p.warnings, w)
-				}
+		gt := p.cmp.got.tables[t.name]
+		if gt == nil {
+			continue
+		}
+		for _, n := range gt.colNames {
+			if p.dropCols[t.name][n] {
+				p.warnings = append(p.warnings, "column "+t.name+"."+n+" is dropped while "+strings.Join(added, ", ")+
+					" is added: if that is a rename, declare it (-rename "+t.name+"."+n+"="+added[0]+"), or the data of "+n+" is lost")
 			}
 		}
 	}
@@ -450,7 +447,8 @@ func (p *planner) alterColumn(d Diff) error {
 		s.down = []string{alter + "TYPE " + down + downUsing}
 		if !widens(d.Got, d.Want) {
 			p.destroy(d.Table, d.Name, "type "+d.Got+" to "+d.Want+" (values that do not fit are lost or fail)")
-			s.comment = []string{"Narrows " + d.Table + "." + d.Name + " from " + d.Got + " to " + d.Want + ".", allowed("changing-column-type")}
+			s.comment = []string{"Converts " + d.Table + "." + d.Name + " from " + d.Got + " to " + d.Want + ": values that do not fit fail or lose precision.",
+				allowed("changing-column-type")}
 		}
 	case ColumnDefault:
 		switch {

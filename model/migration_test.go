@@ -17,6 +17,7 @@ import (
 
 	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres"
+	"github.com/aquila-go/aquila/schema"
 )
 
 // migrationBase is the metadata the round trips start from.
@@ -324,7 +325,7 @@ ALTER TABLE "notes" DROP CONSTRAINT "notes_book_id_nn_check";`}},
 				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
 				model.Col("email", model.Text),
 				model.Col("ref", model.Text))),
-			up: []string{`-- column authors.code is dropped while ref is added: if one is code renamed, declare it (RenameColumn, migrate diff -rename authors.code=ref)`,
+			up: []string{`-- column authors.code is dropped while ref is added: if that is a rename, declare it (-rename authors.code=ref), or the data of code is lost`,
 				`ALTER TABLE "authors" DROP COLUMN "code"`, `ALTER TABLE "authors" ADD COLUMN "ref" text`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -534,5 +535,31 @@ func goose(t *testing.T, dir, dsn string, args ...string) {
 	cmd := exec.Command(filepath.Join(gooseCLI.dir, "goose"), append([]string{"-env=none", "-dir", dir, "postgres", dsn}, args...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("goose %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// TestCatalogMigrationsFollowMetadata checks the reference service's
+// committed migrations against its metadata: the first one is exactly what
+// PlanMigration writes from an empty database (go test -update rewrites
+// it), and once they are all applied there is nothing left to write.
+func TestCatalogMigrationsFollowMetadata(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg := catalogRegistry(t)
+	m, err := model.PlanMigration(ctx, pg.Pool(t, nil), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != 1 {
+		t.Fatalf("from an empty database: %d files, want 1", len(m.Files))
+	}
+	golden(t, "../../schema/00001_catalog.sql", m.Files[0].String())
+
+	m, err = model.PlanMigration(ctx, pg.Pool(t, schema.FS), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Files {
+		t.Errorf("the migrations in schema/ lag behind the metadata; a new migration would be:\n%s", f.String())
 	}
 }
