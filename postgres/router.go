@@ -101,6 +101,7 @@ type Router struct {
 	primary  *pgxpool.Pool
 	pipeline *Pipeline // nil unless RouterConfig.Pipeline
 	auto     querier   // the primary's autocommit statements: pipeline or pool
+	autoRead querier   // auto for a Reader's statements (retried as reads)
 	replicas []*replica
 
 	healthy   atomic.Pointer[[]*replica] // the replicas reads may use now
@@ -143,7 +144,8 @@ func NewRouter(ctx context.Context, cfg RouterConfig) (*Router, error) {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		primary:  primary,
-		auto:     primary,
+		auto:     retryPool{pool: primary},
+		autoRead: retryPool{pool: primary, reader: true},
 		replicas: replicas,
 		stop:     stop,
 		done:     make(chan struct{}),
@@ -154,7 +156,7 @@ func NewRouter(ctx context.Context, cfg RouterConfig) (*Router, error) {
 		return nil, err
 	}
 	if r.pipeline != nil {
-		r.auto = r.pipeline
+		r.auto, r.autoRead = r.pipeline, r.pipeline
 	}
 	r.Check(ctx)
 	go r.loop(loopCtx)

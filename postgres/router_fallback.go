@@ -72,7 +72,7 @@ type fallbackRow struct {
 func (r *fallbackRow) Scan(dest ...any) error {
 	err := r.row.Scan(dest...)
 	if err != nil && r.s.failover(r.ctx, r.rep, err) {
-		return r.s.router.auto.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...)
+		return r.s.router.autoRead.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...)
 	}
 	return err
 }
@@ -111,7 +111,7 @@ func (r *fallbackRows) Next() bool {
 		return false
 	}
 	r.rows.Close()
-	rows, err := r.s.router.auto.Query(r.ctx, r.sql, r.args...)
+	rows, err := r.s.router.autoRead.Query(r.ctx, r.sql, r.args...)
 	if err != nil {
 		r.err = err
 		return false

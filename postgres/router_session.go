@@ -119,16 +119,16 @@ type Reader struct{ s *Session }
 func (rd *Reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	rep := rd.s.replica()
 	if rep == nil {
-		return rd.s.router.auto.Query(ctx, sql, args...)
+		return rd.s.router.autoRead.Query(ctx, sql, args...)
 	}
 	q := rep.querier()
 	if q == nil {
-		return rd.s.router.auto.Query(ctx, sql, args...)
+		return rd.s.router.autoRead.Query(ctx, sql, args...)
 	}
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		if rd.s.failover(ctx, rep, err) {
-			return rd.s.router.auto.Query(ctx, sql, args...)
+			return rd.s.router.autoRead.Query(ctx, sql, args...)
 		}
 		return nil, err
 	}
@@ -140,11 +140,11 @@ func (rd *Reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows,
 func (rd *Reader) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	rep := rd.s.replica()
 	if rep == nil {
-		return rd.s.router.auto.QueryRow(ctx, sql, args...)
+		return rd.s.router.autoRead.QueryRow(ctx, sql, args...)
 	}
 	q := rep.querier()
 	if q == nil {
-		return rd.s.router.auto.QueryRow(ctx, sql, args...)
+		return rd.s.router.autoRead.QueryRow(ctx, sql, args...)
 	}
 	return &fallbackRow{row: q.QueryRow(ctx, sql, args...), s: rd.s, rep: rep, ctx: ctx, sql: sql, args: args}
 }

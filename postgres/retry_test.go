@@ -1,0 +1,117 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aquila-go/aquila/postgres"
+	"github.com/aquila-go/aquila/schema"
+)
+
+// terminateAll ends every backend of database name except the caller's
+// and returns how many it ended.
+func terminateAll(t *testing.T, admin *pgx.Conn, name string) int {
+	t.Helper()
+	var n int
+	err := admin.QueryRow(context.Background(),
+		`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, name).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestReadsSurviveTerminatedBackends terminates every backend of the
+// pool's database three times while 8 goroutines read through a Session
+// (QueryRow and Query) and checks that no read failed: each read whose
+// connection the server closed ran again on a live connection.
+func TestReadsSurviveTerminatedBackends(t *testing.T) {
+	ctx := context.Background()
+	dsn := pg.URL(t, schema.FS)
+	r, err := postgres.NewRouter(ctx, postgres.RouterConfig{Primary: postgres.Config{DSN: dsn, MaxConns: 4, MinIdleConns: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	admin, err := pgx.Connect(ctx, pg.AdminURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	dbName := r.Primary().Config().ConnConfig.Database
+
+	var reads, failed atomic.Int64
+	var mu sync.Mutex
+	var firstErr error
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				rd := r.Session().Reader()
+				var err error
+				if (g+i)%2 == 0 {
+					var n int
+					err = rd.QueryRow(rctx, `SELECT count(*) FROM authors WHERE id > $1`, i).Scan(&n)
+				} else {
+					var rows pgx.Rows
+					rows, err = rd.Query(rctx, `SELECT g FROM generate_series(1, $1::int) g`, 3)
+					if err == nil {
+						n := 0
+						for rows.Next() {
+							n++
+						}
+						rows.Close()
+						if err = rows.Err(); err == nil && n != 3 {
+							err = errors.New("short result")
+						}
+					}
+				}
+				cancel()
+				reads.Add(1)
+				if err != nil {
+					err = fmt.Errorf("read %d (%s): %w", i, map[bool]string{true: "QueryRow", false: "Query"}[(g+i)%2 == 0], err)
+					failed.Add(1)
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	terminated := 0
+	for range 3 {
+		time.Sleep(300 * time.Millisecond)
+		terminated += terminateAll(t, admin, dbName)
+	}
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	t.Logf("%d reads, %d failed, %d backends terminated", reads.Load(), failed.Load(), terminated)
+	if terminated == 0 {
+		t.Fatal("no backend was terminated: the drill did not run")
+	}
+	if failed.Load() != 0 {
+		t.Fatalf("%d of %d reads failed; first: %v", failed.Load(), reads.Load(), firstErr)
+	}
+	if s := r.Primary().Stat(); s.AcquiredConns() != 0 {
+		t.Errorf("%d connections still acquired", s.AcquiredConns())
+	}
+}
