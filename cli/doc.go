@@ -6,6 +6,7 @@
 //	                              graceful drain on SIGINT/SIGTERM
 //	migrate up|down|status|version
 //	migrate create NAME           write the next numbered goose migration file
+//	migrate diff NAME             write the next migration from the model metadata (-check: is one due?)
 //	ddl [-drop]                   print the DDL the model metadata generates
 //	check                         compare the metadata with the live schema (exit 1 on drift)
 //	load -table T FILE            bulk-load NDJSON or CSV into any table through binary COPY
@@ -61,6 +62,21 @@
 // embedded server. /metrics serves the registry in Deps.Metrics (Go
 // runtime, process, pool statistics and query durations by sqlc statement
 // name); -pprof mounts net/http/pprof under /debug/pprof/.
+//
+// # Migrations from the metadata
+//
+// migrate diff keeps the migrations following the model metadata. It
+// creates a scratch database on the configured server (the role needs
+// CREATEDB) or on the embedded one, applies the migrations of -dir there,
+// plans the change to Service.Registry with model.PlanMigration, writes it
+// as the next goose version(s) and verifies it on the scratch database: Up
+// must leave no drift and Down must restore the schema it started from. The
+// scratch database is dropped afterwards; the target database is never
+// read. -rename TABLE=NEW and -rename TABLE.COLUMN=NEW declare renames
+// (they are never guessed), -allow-destructive permits drops and narrowing
+// type changes, and -check writes nothing but exits 1, naming the
+// differences, when a migration is due — CI runs it so that the metadata
+// and the migrations cannot disagree.
 //
 // # Flags and environment
 //

@@ -28,6 +28,8 @@ func migrateCommands() []migrateCommand {
 		{"status", "status", "list every migration with its state", migrateStatus},
 		{"version", "version", "print the database's schema version", migrateVersion},
 		{"create", "create [-dir DIR] NAME", "write the next numbered, empty migration file", migrateCreate},
+		{"diff", "diff [-check] [-rename FROM=TO] [-allow-destructive] [-dir DIR] NAME",
+			"write the next migration from the model metadata (-check: exit 1 if one is due)", migrateDiff},
 	}
 }
 

@@ -23,29 +23,45 @@ const migrationTemplate = `-- +goose Up
 // as goose -s does), with an empty Up and Down section.
 func migrateCreate(_ context.Context, m *migrateRun, args []string) error {
 	fset := m.newFlagSet("migrate create", "migrate create [-dir DIR] NAME")
-	dir := m.svc.MigrationsDir
-	if dir == "" {
-		dir = "schema"
-	}
-	fset.StringVar(&dir, "dir", dir, "directory of the migration files")
-	fset.fromEnv("dir", "MIGRATIONS_DIR")
+	dir := m.dirFlag(fset)
 	if err := fset.parse(args); err != nil {
 		return err
 	}
 	if fset.NArg() != 1 {
 		return fset.usageError("migrate create needs one NAME")
 	}
-	name := strings.ToLower(strings.Join(strings.Fields(fset.Arg(0)), "_"))
-	name = strings.ReplaceAll(name, "-", "_")
-	if !validMigrationName(name) {
-		return fmt.Errorf("%w: migration name %q: use letters, digits, '_', '-' and spaces", errUsage, fset.Arg(0))
+	name, err := migrationName(fset.Arg(0))
+	if err != nil {
+		return err
 	}
-	path, err := createMigration(dir, name)
+	path, err := createMigration(*dir, name)
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintln(m.stdout, "created", path)
 	return err
+}
+
+// dirFlag registers -dir, the directory of the migration files.
+func (m *migrateRun) dirFlag(fset *flagSet) *string {
+	dir := m.svc.MigrationsDir
+	if dir == "" {
+		dir = "schema"
+	}
+	fset.StringVar(&dir, "dir", dir, "directory of the migration files")
+	fset.fromEnv("dir", "MIGRATIONS_DIR")
+	return &dir
+}
+
+// migrationName normalises a migration's NAME argument: lower case, words
+// joined by '_'.
+func migrationName(arg string) (string, error) {
+	name := strings.ToLower(strings.Join(strings.Fields(arg), "_"))
+	name = strings.ReplaceAll(name, "-", "_")
+	if !validMigrationName(name) {
+		return "", fmt.Errorf("%w: migration name %q: use letters, digits, '_', '-' and spaces", errUsage, arg)
+	}
+	return name, nil
 }
 
 // createMigration writes the next migration file of dir, never replacing
