@@ -76,8 +76,9 @@ func decodeStrict(doc []byte, v any) error {
 // Records decodes a stream of JSON objects into T one at a time, as NDJSON
 // (one value per line) or as one JSON array, so that memory stays flat
 // whatever the size of the body. Each record is checked and decoded as
-// DecodeJSON does (text, unknown fields); an error ends the stream and its
-// field is relative to the record. The caller limits the body's size.
+// DecodeJSON does (text, unknown fields); an error ends the stream. It is
+// always an *Error, its field relative to the record: RecordError names
+// the record. The caller limits the body's size.
 func Records[T any](body io.Reader, ndjson bool) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -88,14 +89,14 @@ func Records[T any](body io.Reader, ndjson bool) iter.Seq2[T, error] {
 				if err == nil {
 					err = Errorf(CodeInvalid, "", "body must be a JSON array")
 				}
-				yield(zero, err)
+				yield(zero, JSONError(err))
 				return
 			}
 		}
 		for {
 			if !ndjson && !dec.More() {
 				if _, err := dec.Token(); err != nil { // the closing ]
-					yield(zero, err)
+					yield(zero, JSONError(err))
 					return
 				}
 				if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -112,7 +113,11 @@ func Records[T any](body io.Reader, ndjson bool) iter.Seq2[T, error] {
 			if err == nil {
 				err = decodeStrict(raw, &rec)
 			}
-			if !yield(rec, err) || err != nil {
+			if err != nil {
+				yield(rec, JSONError(err))
+				return
+			}
+			if !yield(rec, nil) {
 				return
 			}
 		}

@@ -57,9 +57,7 @@ func notesMux(t *testing.T, pool *pgxpool.Pool) *api.Mux {
 		i := 0
 		for n, err := range api.Records[note](r.Body, true) {
 			if err != nil {
-				e := api.JSONError(err)
-				e.Field = strings.TrimSuffix("records["+itoa(i)+"]."+e.Field, ".")
-				return e
+				return api.RecordError(int64(i), err, "note")
 			}
 			if err := insert(r.Context(), n); err != nil {
 				return err

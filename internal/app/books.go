@@ -284,13 +284,11 @@ func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInpu
 	rows := func(yield func(db.Book, error) bool) {
 		for in, err := range records {
 			index++
-			if err != nil {
-				err = api.JSONError(err)
-			} else {
+			if err == nil {
 				err = in.Validate()
 			}
 			if err != nil {
-				yield(db.Book{}, recordError(index, err))
+				yield(db.Book{}, api.RecordError(index, err, "book"))
 				return
 			}
 			if _, seen := authorAt[in.AuthorID]; !seen {
@@ -304,51 +302,20 @@ func (s *BookService) BulkCreate(ctx context.Context, records iter.Seq2[BookInpu
 	// s.bulk is the session's writer: the write empties the read scope.
 	n, err := model.BulkCreateSeq(ctx, s.bulk, s.cat.Books, rows)
 	if err != nil {
-		var re *recordErr
-		if errors.As(err, &re) {
-			return 0, re.toError()
-		}
 		var rowErr *model.RowError
 		if errors.As(err, &rowErr) {
-			return 0, recordError(rowErr.Row, api.DBError(rowErr.Err, "book")).toError()
+			return 0, api.RecordError(rowErr.Row, rowErr.Err, "book")
 		}
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.ConstraintName == "books_author_id_fkey" {
 			if i, ok := authorAt[keyValue(pe.Detail)]; ok {
-				return 0, recordError(i, api.DBError(err, "book")).toError()
+				return 0, api.RecordError(i, err, "book")
 			}
 		}
 		return 0, api.DBError(err, "book")
 	}
 	s.log.Info("books bulk-created", "rows", n)
 	return n, nil
-}
-
-// recordErr is an error about one record of a bulk request.
-type recordErr struct {
-	index int64
-	err   error
-}
-
-func (e *recordErr) Error() string { return "record " + itoa(e.index) + ": " + e.err.Error() }
-func (e *recordErr) Unwrap() error { return e.err }
-
-func recordError(index int64, err error) *recordErr { return &recordErr{index: index, err: err} }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// toError turns it into an *api.Error whose field is records[i] or
-// records[i].field.
-func (e *recordErr) toError() *api.Error {
-	field := "records[" + itoa(e.index) + "]"
-	var ae *api.Error
-	if !errors.As(e.err, &ae) {
-		return &api.Error{Code: api.CodeInternal, Message: "internal error", Err: e}
-	}
-	if ae.Field != "" {
-		field += "." + ae.Field
-	}
-	return &api.Error{Code: ae.Code, Field: field, Message: ae.Message, Err: e}
 }
 
 // keyValue parses the integer N of a violation detail
@@ -395,3 +362,5 @@ func (s *BookService) Page(ctx context.Context, q *query.Query[db.Book]) (query.
 	}
 	return p, nil
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
