@@ -12,3 +12,10 @@ package main
 //go:generate go tool -modfile=tools/go.mod sqlc generate
 //go:generate go run ./cmd/aquilagen -tables ./internal/catalog.Tables
 //go:generate go run ./cmd/aquilagen wire . ./bench/internal/wirereq
+
+// The generator's own test schema (cmd/aquilagen/testdata/types): every column
+// type model supports, through sqlc's default output and through overrides;
+// its generated files are the generator's golden files.
+
+//go:generate go tool -modfile=tools/go.mod sqlc generate -f cmd/aquilagen/testdata/types/sqlc.yaml
+//go:generate go run ./cmd/aquilagen -f cmd/aquilagen/testdata/types/sqlc.yaml -tables ./cmd/aquilagen/testdata/types.Tables

@@ -95,6 +95,17 @@ func arrayOf[E any](elem func(Type) func([]byte, E) []byte) func(Type) func([]by
 	}
 }
 
+// convert adapts the encoder of V to a type defined on V's underlying type.
+func convert[D, V any](enc func(Type) func([]byte, V) []byte, to func(D) V) func(Type) func([]byte, D) []byte {
+	return func(t Type) func([]byte, D) []byte {
+		e := enc(t)
+		if e == nil {
+			return nil
+		}
+		return func(b []byte, d D) []byte { return e(b, to(d)) }
+	}
+}
+
 // Int16Array binds a smallint[] column; a nil slice is NULL.
 func Int16Array[T any](column string, get func(*T) []int16) Field[T] {
 	return scalar(column, "[]int16", get, arrayOf(int16Enc))
@@ -125,16 +136,17 @@ func BoolArray[T any](column string, get func(*T) []bool) Field[T] {
 	return scalar(column, "[]bool", get, arrayOf(boolEnc))
 }
 
-// StringArray binds a text[], varchar(n)[], json[] or jsonb[] column; a
-// nil slice is NULL.
-func StringArray[T any](column string, get func(*T) []string) Field[T] {
-	return scalar(column, "[]string", get, arrayOf(stringEnc))
+// StringArray binds a text[], varchar(n)[], json[] or jsonb[] column to a
+// slice of strings or of a type defined on string; a nil slice is NULL.
+func StringArray[T any, S ~string](column string, get func(*T) []S) Field[T] {
+	return scalar(column, "[]string", get, arrayOf(convert(stringEnc, func(s S) string { return string(s) })))
 }
 
-// BytesArray binds a bytea[], json[] or jsonb[] column; a nil slice is
+// BytesArray binds a bytea[], json[] or jsonb[] column to a slice of byte
+// slices or of a type defined on []byte (json.RawMessage); a nil slice is
 // NULL, and so is a nil element.
-func BytesArray[T any](column string, get func(*T) [][]byte) Field[T] {
-	return scalar(column, "[][]byte", get, arrayOf(bytesEnc))
+func BytesArray[T any, B ~[]byte](column string, get func(*T) []B) Field[T] {
+	return scalar(column, "[][]byte", get, arrayOf(convert(bytesEnc, func(b B) []byte { return []byte(b) })))
 }
 
 // TimeArray binds a date[], timestamp[] or timestamptz[] column; a nil
@@ -143,9 +155,10 @@ func TimeArray[T any](column string, get func(*T) []time.Time) Field[T] {
 	return scalar(column, "[]time.Time", get, arrayOf(timeEncoder))
 }
 
-// UUIDBytesArray binds a uuid[] column; a nil slice is NULL.
-func UUIDBytesArray[T any](column string, get func(*T) [][16]byte) Field[T] {
-	return scalar(column, "[][16]byte", get, arrayOf(uuidEnc))
+// UUIDBytesArray binds a uuid[] column to a slice of [16]byte or of a type
+// defined on it ([]uuid.UUID); a nil slice is NULL.
+func UUIDBytesArray[T any, U ~[16]byte](column string, get func(*T) []U) Field[T] {
+	return scalar(column, "[][16]byte", get, arrayOf(convert(uuidEnc, func(u U) [16]byte { return [16]byte(u) })))
 }
 
 // PgTextArray binds a text[], varchar(n)[], json[] or jsonb[] column.

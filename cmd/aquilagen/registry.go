@@ -40,6 +40,11 @@ type fieldDesc struct {
 	Kind    string `json:"kind"`
 	Type    string `json:"type"`
 	Convert bool   `json:"convert"`
+	// A slice of a defined type (uuid.UUID, json.RawMessage) is written
+	// as it is: ElemPath and ElemType are the element's package and
+	// qualified name, for the generated file's import and signature.
+	ElemPath string `json:"elem_path,omitempty"`
+	ElemType string `json:"elem_type,omitempty"`
 }
 
 // rowPackage is a package whose row types the describe program reflects.
@@ -207,10 +212,12 @@ type table struct {
 }
 
 type field struct {
-	Name    string ` + "`json:\"name\"`" + `
-	Kind    string ` + "`json:\"kind\"`" + `
-	Type    string ` + "`json:\"type\"`" + `
-	Convert bool   ` + "`json:\"convert\"`" + `
+	Name     string ` + "`json:\"name\"`" + `
+	Kind     string ` + "`json:\"kind\"`" + `
+	Type     string ` + "`json:\"type\"`" + `
+	Convert  bool   ` + "`json:\"convert\"`" + `
+	ElemPath string ` + "`json:\"elem_path,omitempty\"`" + `
+	ElemType string ` + "`json:\"elem_type,omitempty\"`" + `
 }
 
 func main() {
@@ -262,9 +269,29 @@ func fields(t reflect.Type) []field {
 		if !f.IsExported() {
 			continue
 		}
-		fs = append(fs, field{Name: f.Name, Kind: kind(f.Type, true), Type: f.Type.String(), Convert: defined(f.Type)})
+		fd := field{Name: f.Name, Kind: kind(f.Type, true), Type: f.Type.String(), Convert: defined(f.Type)}
+		if t := f.Type; t.Kind() == reflect.Slice && !defined(t) && defined(t.Elem()) {
+			if k := underlying(t.Elem()); k != "" {
+				fd.Kind, fd.ElemPath, fd.ElemType = "[]"+k, t.Elem().PkgPath(), t.Elem().String()
+			}
+		}
+		fs = append(fs, fd)
 	}
 	return fs
+}
+
+// underlying is the kind of a defined type that slices of it can be bound
+// as: string, []byte or [16]byte, or "".
+func underlying(t reflect.Type) string {
+	switch {
+	case t.Kind() == reflect.String:
+		return "string"
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && !defined(t.Elem()):
+		return "[]byte"
+	case t.Kind() == reflect.Array && t.Len() == 16 && t.Elem().Kind() == reflect.Uint8:
+		return "[16]byte"
+	}
+	return ""
 }
 
 var timeType = reflect.TypeFor[time.Time]()

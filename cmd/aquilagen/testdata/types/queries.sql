@@ -1,0 +1,8 @@
+-- name: ListScalars :many
+SELECT * FROM "scalars" ORDER BY "id";
+
+-- name: ListArrays :many
+SELECT * FROM "arrays" ORDER BY "id";
+
+-- name: ListOrderItems :many
+SELECT * FROM "order_items" ORDER BY "order_id", "line";
