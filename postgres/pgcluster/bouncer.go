@@ -55,7 +55,7 @@ func findPgBouncer(path string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%w (searched PATH, /usr/sbin, /usr/bin): install it (Debian/Ubuntu: apt-get install pgbouncer)", ErrNoPgBouncer)
+	return "", fmt.Errorf("%w (searched PATH, /usr/sbin, /usr/bin): install it (%s)", ErrNoPgBouncer, PgBouncerInstall)
 }
 
 // bouncerConfig is pgbouncer.ini: every database on the primary, transaction

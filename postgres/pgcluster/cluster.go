@@ -115,9 +115,15 @@ func (c *Cluster) startPrimary(ctx context.Context, cfg Config) error {
 
 // MustStart starts a cluster for a test or benchmark and stops it when tb
 // ends. It fails tb when the cluster cannot start, for example because
-// PostgreSQL or pgbouncer is not installed.
+// PostgreSQL is not installed. A cluster with PgBouncer on a machine
+// without pgbouncer skips tb, saying what to install, unless the
+// environment variable CI is set (to anything but "" or "false"): there a
+// missing pgbouncer fails tb, so that CI cannot pass by skipping.
 func MustStart(tb testing.TB, cfg Config) *Cluster {
 	tb.Helper()
+	if cfg.PgBouncer && !NeedPgBouncer(tb, cfg.PgBouncerPath) {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	c, err := Start(ctx, cfg)
@@ -130,6 +136,27 @@ func MustStart(tb testing.TB, cfg Config) *Cluster {
 		}
 	})
 	return c
+}
+
+// PgBouncerInstall tells how to install pgbouncer.
+const PgBouncerInstall = "Debian/Ubuntu: apt-get install pgbouncer; Fedora/RHEL: dnf install pgbouncer; macOS: brew install pgbouncer"
+
+// NeedPgBouncer reports whether pgbouncer (at path, or searched for as
+// Start does when path is empty) is installed. When it is not, it skips tb
+// with a message naming the package to install and returns false; with
+// the environment variable CI set it fails tb instead.
+func NeedPgBouncer(tb testing.TB, path string) bool {
+	tb.Helper()
+	if _, err := findPgBouncer(path); err != nil {
+		msg := "this test needs pgbouncer, which is not installed (" + PgBouncerInstall + ")"
+		if ci := os.Getenv("CI"); ci != "" && ci != "false" {
+			tb.Fatal(msg + "; CI must install it")
+			return false
+		}
+		tb.Skip(msg)
+		return false
+	}
+	return true
 }
 
 // Dir returns the cluster's root directory.

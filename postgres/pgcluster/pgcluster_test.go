@@ -3,6 +3,7 @@ package pgcluster_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os/exec"
 	"strings"
@@ -52,6 +53,7 @@ func processesUnder(dir string) string {
 // piece, stops everything and checks that no process is left.
 func TestCluster(t *testing.T) {
 	t.Parallel()
+	pgcluster.NeedPgBouncer(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	c, err := pgcluster.Start(ctx, pgcluster.Config{
@@ -207,5 +209,33 @@ func TestConfigErrors(t *testing.T) {
 	_, err := pgcluster.Start(ctx, pgcluster.Config{PgBouncer: true, PgBouncerPath: "/nonexistent/pgbouncer"})
 	if !errors.Is(err, pgcluster.ErrNoPgBouncer) {
 		t.Errorf("missing pgbouncer: %v, want ErrNoPgBouncer", err)
+	}
+}
+
+// recordTB records Skip and Fatal instead of ending the test.
+type recordTB struct {
+	testing.TB
+	skipped, fatal string
+}
+
+func (r *recordTB) Helper()             {}
+func (r *recordTB) Skip(args ...any)    { r.skipped = fmt.Sprint(args...) }
+func (r *recordTB) Fatal(args ...any)   { r.fatal = fmt.Sprint(args...) }
+func (r *recordTB) Cleanup(f func())    { r.TB.Cleanup(f) }
+func (r *recordTB) Logf(string, ...any) {}
+
+// TestMissingPgBouncer: a machine without pgbouncer skips the tests that
+// need it with the package to install; under CI it fails them.
+func TestMissingPgBouncer(t *testing.T) {
+	cfg := pgcluster.Config{PgBouncer: true, PgBouncerPath: "/nonexistent/pgbouncer"}
+	t.Setenv("CI", "")
+	rec := &recordTB{TB: t}
+	if c := pgcluster.MustStart(rec, cfg); c != nil || rec.fatal != "" || !strings.Contains(rec.skipped, "apt-get install pgbouncer") {
+		t.Errorf("without CI: cluster %v, skipped %q, fatal %q; want a skip naming the package", c, rec.skipped, rec.fatal)
+	}
+	t.Setenv("CI", "true")
+	rec = &recordTB{TB: t}
+	if c := pgcluster.MustStart(rec, cfg); c != nil || rec.skipped != "" || !strings.Contains(rec.fatal, "apt-get install pgbouncer") {
+		t.Errorf("with CI: cluster %v, skipped %q, fatal %q; want a failure naming the package", c, rec.skipped, rec.fatal)
 	}
 }
