@@ -97,6 +97,6 @@
 // it is (a JSON string stays a string); integers, floats and numerics
 // accept a JSON number or a string holding one; dates, timestamps, UUIDs
 // and bytea (\x hex or base64) are strings; arrays are JSON arrays or
-// PostgreSQL array literals. A bad value stops the load with a *LoadError
+// PostgreSQL array literals. A bad value stops the load with a *loadError
 // naming the line, the column and its type, and nothing is written.
 package cli

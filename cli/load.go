@@ -16,10 +16,11 @@ import (
 	"github.com/aquila-go/aquila/model"
 )
 
-// LoadError is a line of a load input that cannot be loaded: malformed,
-// naming an unknown column, or holding a value its column's type does not
-// accept. Nothing is loaded when load returns one.
-type LoadError struct {
+// loadError is a line of a load input that cannot be loaded: malformed,
+// naming an unknown column, holding a value its column's type does not
+// accept, or rejected by the server. Nothing is loaded when load fails
+// with one.
+type loadError struct {
 	Line   int64      // 1-based line of the input
 	Column string     // the column, empty for a line-level problem
 	Type   model.Type // the column's type
@@ -27,7 +28,7 @@ type LoadError struct {
 	Err    error
 }
 
-func (e *LoadError) Error() string {
+func (e *loadError) Error() string {
 	var b strings.Builder
 	b.WriteString("line ")
 	b.WriteString(strconv.FormatInt(e.Line, 10))
@@ -43,13 +44,13 @@ func (e *LoadError) Error() string {
 	return b.String()
 }
 
-func (e *LoadError) Unwrap() error { return e.Err }
+func (e *loadError) Unwrap() error { return e.Err }
 
-// Input errors inside a *LoadError; test for them with errors.Is.
+// Input errors inside a *loadError.
 var (
-	ErrUnknownColumn = errors.New("unknown column")
-	ErrMissingValue  = errors.New("missing value for a NOT NULL column")
-	ErrBadValue      = errors.New("invalid value")
+	errUnknownColumn = errors.New("unknown column")
+	errMissingValue  = errors.New("missing value for a NOT NULL column")
+	errBadValue      = errors.New("invalid value")
 )
 
 // loadCmd bulk-loads an NDJSON or CSV file into a table of the service's
@@ -159,7 +160,8 @@ func loadCmd(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		var rowErr *model.RowError
 		if errors.As(err, &rowErr) {
-			return fmt.Errorf("line %d: %w (nothing was loaded)", src.line(rowErr.Row), err)
+			// The server named the row it rejected: name its line.
+			err = fmt.Errorf("copy %s: %w", *table, &loadError{Line: src.line(rowErr.Row), Err: rowErr.Err})
 		}
 		return fmt.Errorf("%w (nothing was loaded)", err)
 	}
@@ -172,7 +174,7 @@ func loadCmd(ctx context.Context, r *runner, args []string) error {
 type rowSource interface {
 	// columns are the columns every row holds a value for, in order.
 	columns() []string
-	// rows yields each row's values, or a *LoadError and stops.
+	// rows yields each row's values, or a *loadError and stops.
 	rows() iter.Seq2[[]any, error]
 	// line is the input line of the row with a 0-based index.
 	line(row int64) int64

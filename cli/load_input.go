@@ -37,24 +37,26 @@ func newLayout(t *model.TableDef, names []string, line int64) (*layout, error) {
 		c := t.Column(n)
 		switch {
 		case c == nil:
-			return nil, &LoadError{Line: line, Err: fmt.Errorf("%w %q (want %s)", ErrUnknownColumn, n, strings.Join(t.Columns(), ", "))}
+			return nil, &loadError{Line: line, Err: fmt.Errorf("%w %q (want %s)", errUnknownColumn, n, strings.Join(t.Columns(), ", "))}
 		case c.GeneratedAlways():
-			return nil, &LoadError{Line: line, Column: n, Type: c.Type(), Err: errors.New("the column is GENERATED ALWAYS and cannot be loaded")}
+			return nil, &loadError{Line: line, Column: n, Type: c.Type(), Err: errors.New("the column is GENERATED ALWAYS and cannot be loaded")}
 		}
 		if _, dup := l.index[n]; dup {
-			return nil, &LoadError{Line: line, Column: n, Type: c.Type(), Err: errors.New("column named twice")}
+			return nil, &loadError{Line: line, Column: n, Type: c.Type(), Err: errors.New("column named twice")}
 		}
 		p, err := parserFor(c.Type())
 		if err != nil {
-			return nil, &LoadError{Line: line, Column: n, Type: c.Type(), Err: err}
+			return nil, &loadError{Line: line, Column: n, Type: c.Type(), Err: err}
 		}
 		l.index[n] = len(l.cols)
-		l.cols = append(l.cols, loadColumn{name: n, typ: c.Type(), notNull: !c.Nullable(), parse: p})
+		// A serial column is NOT NULL in PostgreSQL whatever the metadata says.
+		notNull := !c.Nullable() || c.Type() != c.Type().Base()
+		l.cols = append(l.cols, loadColumn{name: n, typ: c.Type(), notNull: notNull, parse: p})
 	}
 	for _, n := range t.Columns() {
 		c := t.Column(n)
 		if _, ok := l.index[n]; !ok && !c.Nullable() && !c.HasDefault() {
-			return nil, &LoadError{Line: line, Column: n, Type: c.Type(), Err: errors.New("missing column: it is NOT NULL and has no default")}
+			return nil, &loadError{Line: line, Column: n, Type: c.Type(), Err: errors.New("missing column: it is NOT NULL and has no default")}
 		}
 	}
 	return l, nil
@@ -68,22 +70,28 @@ func (l *layout) names() []string {
 	return names
 }
 
-// badValue is the *LoadError of a value column i does not accept.
-func (l *layout) badValue(line int64, i int, value string, err error) *LoadError {
+// badValue is the *loadError of a value column i does not accept.
+func (l *layout) badValue(line int64, i int, value string, err error) *loadError {
 	const maxValue = 60
 	if len(value) > maxValue {
 		value = value[:maxValue] + "…"
 	}
 	c := l.cols[i]
-	return &LoadError{Line: line, Column: c.name, Type: c.typ, Value: value, Err: fmt.Errorf("%w: %w", ErrBadValue, err)}
+	return &loadError{Line: line, Column: c.name, Type: c.typ, Value: value, Err: fmt.Errorf("%w: %w", errBadValue, err)}
 }
 
-// checkNulls rejects a row whose NOT NULL column is NULL or absent.
-func (l *layout) checkNulls(line int64, row []any) error {
+// checkNulls rejects a row whose NOT NULL column is NULL or, in an NDJSON
+// object (obj), absent.
+func (l *layout) checkNulls(line int64, row []any, obj map[string]json.RawMessage) error {
 	for i, c := range l.cols {
-		if row[i] == nil && c.notNull {
-			return &LoadError{Line: line, Column: c.name, Type: c.typ, Err: ErrMissingValue}
+		if row[i] != nil || !c.notNull {
+			continue
 		}
+		err := errMissingValue
+		if _, ok := obj[c.name]; obj != nil && !ok {
+			err = fmt.Errorf("%w: every line must give it once the first does (COPY cannot take the default for some rows only)", errMissingValue)
+		}
+		return &loadError{Line: line, Column: c.name, Type: c.typ, Err: err}
 	}
 	return nil
 }
@@ -118,7 +126,7 @@ func newNDJSONSource(in io.Reader, t *model.TableDef, names []string) (*ndjsonSo
 		break
 	}
 	if err := s.sc.Err(); err != nil {
-		return nil, &LoadError{Line: line + 1, Err: err}
+		return nil, &loadError{Line: line + 1, Err: err}
 	}
 	if names == nil {
 		for _, n := range t.Columns() {
@@ -144,10 +152,10 @@ func newNDJSONSource(in io.Reader, t *model.TableDef, names []string) (*ndjsonSo
 func parseObject(b []byte, line int64) (map[string]json.RawMessage, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(b, &obj); err != nil {
-		return nil, &LoadError{Line: line, Err: fmt.Errorf("invalid JSON object: %w", err)}
+		return nil, &loadError{Line: line, Err: fmt.Errorf("invalid JSON object: %w", err)}
 	}
 	if obj == nil {
-		return nil, &LoadError{Line: line, Err: errors.New("invalid JSON object: null")}
+		return nil, &loadError{Line: line, Err: errors.New("invalid JSON object: null")}
 	}
 	return obj, nil
 }
@@ -192,7 +200,7 @@ func (s *ndjsonSource) rows() iter.Seq2[[]any, error] {
 			}
 		}
 		if err := s.sc.Err(); err != nil {
-			yield(nil, &LoadError{Line: line + 1, Err: err})
+			yield(nil, &loadError{Line: line + 1, Err: err})
 		}
 	}
 }
@@ -203,8 +211,8 @@ func (s *ndjsonSource) row(obj map[string]json.RawMessage, line int64) ([]any, e
 	for k, raw := range obj {
 		i, ok := s.lay.index[k]
 		if !ok {
-			return nil, &LoadError{Line: line, Err: fmt.Errorf("%w %q (the columns loaded are %s; -columns sets them)",
-				ErrUnknownColumn, k, strings.Join(s.lay.names(), ", "))}
+			return nil, &loadError{Line: line, Err: fmt.Errorf("%w %q (the columns loaded are %s; -columns sets them)",
+				errUnknownColumn, k, strings.Join(s.lay.names(), ", "))}
 		}
 		if string(raw) == "null" {
 			continue
@@ -215,7 +223,7 @@ func (s *ndjsonSource) row(obj map[string]json.RawMessage, line int64) ([]any, e
 		}
 		row[i] = v
 	}
-	return row, s.lay.checkNulls(line, row)
+	return row, s.lay.checkNulls(line, row, obj)
 }
 
 // csvSource reads a CSV file whose header names the columns. An empty
@@ -232,7 +240,7 @@ func newCSVSource(in io.Reader, t *model.TableDef) (*csvSource, error) {
 	header, err := r.Read()
 	if err != nil {
 		if err == io.EOF {
-			return nil, &LoadError{Line: 1, Err: errors.New("empty file: the first line must name the columns")}
+			return nil, &loadError{Line: 1, Err: errors.New("empty file: the first line must name the columns")}
 		}
 		return nil, csvError(err)
 	}
@@ -245,11 +253,11 @@ func newCSVSource(in io.Reader, t *model.TableDef) (*csvSource, error) {
 	return &csvSource{r: r, lay: lay}, nil
 }
 
-// csvError turns a csv.ParseError into a *LoadError naming its line.
+// csvError turns a csv.ParseError into a *loadError naming its line.
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &LoadError{Line: int64(pe.StartLine), Err: pe.Err}
+		return &loadError{Line: int64(pe.StartLine), Err: pe.Err}
 	}
 	return err
 }
@@ -284,7 +292,7 @@ func (s *csvSource) rows() iter.Seq2[[]any, error] {
 				}
 				row[i] = v
 			}
-			if err := s.lay.checkNulls(line, row); err != nil {
+			if err := s.lay.checkNulls(line, row, nil); err != nil {
 				yield(nil, err)
 				return
 			}
