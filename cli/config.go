@@ -36,9 +36,10 @@ type Config struct {
 	// RequestTimeout bounds each API request's work (0 = none); the
 	// service's handler applies it.
 	RequestTimeout time.Duration
-	// CursorKey (hex, at least 16 bytes) signs list cursors; empty makes
-	// a random key at start-up.
-	CursorKey string
+	// CursorKey signs list cursors (for query.Options.CursorKeys): the
+	// bytes of -cursor-key's hex, at least query.MinCursorKeySize long, or
+	// nil when it is not set.
+	CursorKey []byte
 	// NoReadCache switches the per-request read cache off.
 	NoReadCache bool
 	// Pprof mounts net/http/pprof under /debug/pprof/.

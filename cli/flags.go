@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -93,6 +95,27 @@ func (l levelVar) String() string {
 }
 
 func (l levelVar) Set(s string) error { return l.level.UnmarshalText([]byte(s)) }
+
+// keyVar is a flag.Value for a hex-encoded key of at least min bytes.
+type keyVar struct {
+	key *[]byte
+	min int
+}
+
+// String does not print the key: flag prints it as the default.
+func (k keyVar) String() string { return "" }
+
+func (k keyVar) Set(s string) error {
+	key, err := hex.DecodeString(s)
+	switch {
+	case err != nil:
+		return errors.New("not hexadecimal")
+	case len(key) < k.min:
+		return fmt.Errorf("%d hex digits, want at least %d", len(s), 2*k.min)
+	}
+	*k.key = key
+	return nil
+}
 
 // listVar is a repeatable flag; a comma-separated value (as from an
 // environment variable) adds several entries.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/aquila-go/aquila/query"
 )
 
 func serveCmd(ctx context.Context, r *runner, args []string) error {
@@ -39,7 +41,7 @@ func serveCmd(ctx context.Context, r *runner, args []string) error {
 	fs.fromEnv("slow-query", "SLOW_QUERY")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "deadline for each API request's work; exceeded → 504")
 	fs.fromEnv("request-timeout", "REQUEST_TIMEOUT")
-	fs.StringVar(&cfg.CursorKey, "cursor-key", "", "hex key (≥ 32 digits) signing list cursors; empty = random per start")
+	fs.Var(keyVar{&cfg.CursorKey, query.MinCursorKeySize}, "cursor-key", fmt.Sprintf("`hex` key of at least %d digits (%d bytes) signing list cursors; empty = a random key per start", 2*query.MinCursorKeySize, query.MinCursorKeySize))
 	fs.fromEnv("cursor-key", "CURSOR_KEY")
 	fs.BoolVar(&cfg.NoReadCache, "no-read-cache", false, "switch off the per-request read cache")
 	fs.fromEnv("no-read-cache", "NO_READ_CACHE")

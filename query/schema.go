@@ -11,10 +11,14 @@ import (
 // Options says otherwise.
 const DefaultShapeCacheSize = 1024
 
+// MinCursorKeySize is the shortest cursor key NewSchema accepts, in bytes:
+// the size of an HMAC-SHA256 sum.
+const MinCursorKeySize = 32
+
 // Options configures a Schema.
 type Options struct {
 	// CursorKeys are the HMAC-SHA256 keys of keyset cursors, each at least
-	// 32 bytes: the first signs new cursors, every one verifies, so a key
+	// MinCursorKeySize bytes: the first signs new cursors, every one verifies, so a key
 	// can be rotated by putting the new one first. Without keys, cursors
 	// are unavailable (ErrNoCursorKey).
 	CursorKeys [][]byte
@@ -123,7 +127,7 @@ func NewSchema(reg *model.Registry, opts Options) (*Schema, error) {
 		return nil, &Error{Err: ErrUnknownTable}
 	}
 	for _, k := range opts.CursorKeys {
-		if len(k) < 32 {
+		if len(k) < MinCursorKeySize {
 			return nil, &Error{Err: ErrCursorKey}
 		}
 	}

@@ -2,8 +2,6 @@ package app
 
 import (
 	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"log/slog"
 
 	"github.com/aquila-go/aquila/cli"
@@ -20,12 +18,14 @@ type BookList struct {
 }
 
 // ProvideBookList builds GET /books' endpoint. Cursors are signed with
-// cfg.CursorKey (hex); without one a random key is made, so cursors do not
+// cfg.CursorKey; without one a random key is made, so cursors do not
 // survive a restart.
 func ProvideBookList(cat *catalog.Catalog, cfg cli.Config, log *slog.Logger) (*BookList, error) {
-	key, err := cursorKey(cfg.CursorKey, log)
-	if err != nil {
-		return nil, err
+	key := cfg.CursorKey
+	if key == nil {
+		log.Warn("no cursor key configured (-cursor-key): list cursors will not survive a restart")
+		key = make([]byte, query.MinCursorKeySize)
+		rand.Read(key)
 	}
 	s, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: [][]byte{key}})
 	if err != nil {
@@ -64,19 +64,4 @@ func ProvideBookList(cat *catalog.Catalog, cfg cli.Config, log *slog.Logger) (*B
 		return nil, err
 	}
 	return &BookList{Endpoint: ep}, nil
-}
-
-// cursorKey decodes a hex key of at least 16 bytes, or makes a random one.
-func cursorKey(hexKey string, log *slog.Logger) ([]byte, error) {
-	if hexKey == "" {
-		log.Warn("no cursor key configured (-cursor-key): list cursors will not survive a restart")
-		key := make([]byte, 32)
-		rand.Read(key)
-		return key, nil
-	}
-	key, err := hex.DecodeString(hexKey)
-	if err != nil || len(key) < 16 {
-		return nil, fmt.Errorf("cursor key: want at least 32 hex digits")
-	}
-	return key, nil
 }
