@@ -2,7 +2,7 @@
 // database, through the commands of package cli:
 //
 //	aquila serve                run the HTTP service (embedded PostgreSQL unless DATABASE_URL is set)
-//	aquila migrate up|down|status|version|create|diff
+//	aquila migrate up|down|status|version|create|diff|lint
 //	aquila ddl [-drop]          print the catalog DDL generated from its metadata
 //	aquila check                compare the metadata with the live schema (exit 1 on drift)
 //	aquila load -table T FILE   bulk-load NDJSON or CSV through COPY

@@ -7,6 +7,7 @@
 //	migrate up|down|status|version
 //	migrate create NAME           write the next numbered goose migration file
 //	migrate diff NAME             write the next migration from the model metadata (-check: is one due?)
+//	migrate lint [FILE...]        flag migrations that lock busy tables or lose data (-rules explains)
 //	ddl [-drop]                   print the DDL the model metadata generates
 //	check                         compare the metadata with the live schema (exit 1 on drift)
 //	load -table T FILE            bulk-load NDJSON or CSV into any table through binary COPY
@@ -76,7 +77,14 @@
 // (they are never guessed), -allow-destructive permits drops and narrowing
 // type changes, and -check writes nothing but exits 1, naming the
 // differences, when a migration is due — CI runs it so that the metadata
-// and the migrations cannot disagree.
+// and the migrations cannot disagree. diff then lints what it wrote.
+//
+// migrate lint checks the migrations of -dir with package migratelint:
+// each finding is printed as "file:line rule: message" and any finding
+// makes it exit 1; -queries names the sqlc query files that the renaming
+// rules check, -rules prints every rule with why it matters and what to
+// write instead, and a "-- aquila:lint-ignore RULE reason" comment
+// silences one statement.
 //
 // # Flags and environment
 //

@@ -30,6 +30,8 @@ func migrateCommands() []migrateCommand {
 		{"create", "create [-dir DIR] NAME", "write the next numbered, empty migration file", migrateCreate},
 		{"diff", "diff [-check] [-rename FROM=TO] [-allow-destructive] [-dir DIR] NAME",
 			"write the next migration from the model metadata (-check: exit 1 if one is due)", migrateDiff},
+		{"lint", "lint [-dir DIR] [-queries DIR] [-rules] [FILE...]",
+			"check the migrations for statements that lock busy tables or lose data", migrateLint},
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/pressly/goose/v3"
 
+	"github.com/aquila-go/aquila/migratelint"
 	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres"
 )
@@ -39,6 +40,7 @@ func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
 	var renames []string
 	fset.Var(&listVar{&renames}, "rename", "declare a rename, TABLE=NEW or TABLE.COLUMN=NEW, instead of a drop and an add (repeatable)")
 	allow := fset.Bool("allow-destructive", false, "allow dropping tables and columns and narrowing column types")
+	queries := m.queriesFlag(fset)
 	if err := fset.parse(args); err != nil {
 		return err
 	}
@@ -117,8 +119,23 @@ func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
 	for _, w := range plan.Warnings {
 		fmt.Fprintln(m.stdout, "warning: "+w)
 	}
-	fmt.Fprintf(m.stdout, "verified on a scratch database: up matches the model metadata, down restores the schema\n"+
-		"next: review the file, then go generate ./... (sqlc reads the migrations)\n")
+	fmt.Fprintln(m.stdout, "verified on a scratch database: up matches the model metadata, down restores the schema")
+	var names []string
+	for _, p := range paths {
+		names = append(names, filepath.Base(p))
+	}
+	findings, err := m.lint(d.dir, *queries, names)
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		fmt.Fprintln(m.stdout, f)
+	}
+	if len(findings) > 0 {
+		return fmt.Errorf("%w: %d in the new migration: it was written; make it safe, or mark each statement that is safe here with -- aquila:lint-ignore RULE reason (migrate lint -rules explains them)",
+			migratelint.ErrFindings, len(findings))
+	}
+	fmt.Fprintln(m.stdout, "next: review the file, then go generate ./... (sqlc reads the migrations)")
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aquila-go/aquila/migratelint"
 	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/schema"
@@ -115,6 +116,9 @@ type roundTrip struct {
 	keep int
 	// check runs on the migrated database.
 	check string
+	// lint lists the rules migratelint reports on the files: what the
+	// generator cannot make safe by itself.
+	lint []string
 }
 
 func TestMigrationRoundTrip(t *testing.T) {
@@ -152,7 +156,8 @@ func TestMigrationRoundTrip(t *testing.T) {
 				model.Col("book_id", model.BigInt).References("books", "id").OnDelete(model.Cascade),
 				model.Col("body", model.Text),
 				model.Col("seq", model.Integer).IdentityAlways())),
-			up: []string{`ADD COLUMN "seq" integer GENERATED ALWAYS AS IDENTITY`}},
+			up:   []string{`ADD COLUMN "seq" integer GENERATED ALWAYS AS IDENTITY`},
+			lint: []string{migratelint.RuleAddingVolatileDefault}},
 		{name: "drop column", files: 1, keep: 3, destructive: true,
 			after: replace(nil, model.Table("authors",
 				model.Col("id", model.BigInt).Identity().PrimaryKey(),
@@ -168,7 +173,8 @@ func TestMigrationRoundTrip(t *testing.T) {
 				model.Col("price", model.Numeric(12, 2)).NotNull().DefaultValue(0),
 				model.Col("status", model.Text).NotNull().DefaultValue("draft"),
 			})),
-			up: []string{`ALTER TABLE "books" ALTER COLUMN "pages" TYPE bigint;`, `ALTER COLUMN "title" TYPE text;`, `TYPE numeric(12,2);`}},
+			up:   []string{`ALTER TABLE "books" ALTER COLUMN "pages" TYPE bigint;`, `ALTER COLUMN "title" TYPE text;`, `TYPE numeric(12,2);`},
+			lint: []string{migratelint.RuleChangingColumnType}},
 		{name: "type change with USING", files: 1, keep: 3,
 			after: replace(nil, model.Table("authors",
 				model.Col("id", model.BigInt).Identity().PrimaryKey(),
@@ -374,8 +380,10 @@ func testRoundTrip(t *testing.T, tc roundTrip) {
 		t.Errorf("%d files, want %d", len(m.Files), tc.files)
 	}
 	var all strings.Builder
+	var names []string
 	for i, f := range m.Files {
 		name := fmt.Sprintf("%05d_change%s.sql", i+2, f.Suffix)
+		names = append(names, name)
 		files[name] = &fstest.MapFile{Data: []byte(f.String())}
 		all.WriteString(f.String())
 		t.Logf("%s:\n%s", name, f.String())
@@ -387,6 +395,17 @@ func testRoundTrip(t *testing.T, tc roundTrip) {
 		if !strings.Contains(all.String(), s) {
 			t.Errorf("the migration does not contain %q", s)
 		}
+	}
+	findings, err := migratelint.Lint(files, migratelint.Config{Only: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []string
+	for _, f := range findings {
+		rules = append(rules, f.Rule)
+	}
+	if !slices.Equal(rules, tc.lint) {
+		t.Errorf("lint findings %v, want rules %v", findings, tc.lint)
 	}
 
 	// Up through goose, as migrate up does it, and through the goose CLI
