@@ -84,7 +84,7 @@ func startServe(t *testing.T, dsn string, flags ...string) (string, func()) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	args := append([]string{"serve", "-addr", addr, "-database-url", dsn,
-		"-min-idle-conns", "2", "-max-conns", "4", "-shutdown-timeout", "5s", "-log-level", "warn"}, flags...)
+		"-min-idle-conns", "2", "-max-conns", "4", "-shutdown-timeout", "5s", "-shutdown-delay", "0", "-log-level", "warn"}, flags...)
 	done := make(chan int, 1)
 	var logs syncBuffer
 	go func() { done <- cli.Run(ctx, service(testRegistry(t)), args, io.Discard, &logs) }()
@@ -191,7 +191,7 @@ func TestServeBooksAndErrors(t *testing.T) {
 
 func TestServeDrainsInFlightRequests(t *testing.T) {
 	dsn := pg.URL(t, nil)
-	base, stop := startServe(t, dsn)
+	base, stop := startServe(t, dsn, "-shutdown-delay", "600ms")
 	st, author := call(t, "POST", base+"/authors", "application/json", `{"name":"Slow Writer"}`)
 	if st != http.StatusCreated {
 		t.Fatalf("POST /authors: %d %v", st, author)
@@ -216,12 +216,19 @@ func TestServeDrainsInFlightRequests(t *testing.T) {
 	stopped := make(chan struct{})
 	go func() { stop(); close(stopped) }()
 	time.Sleep(200 * time.Millisecond)
-	// Not ready any more while draining.
-	if resp, err := http.Get(base + "/readyz"); err == nil {
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
-			t.Error("readyz still 200 during shutdown")
-		}
+	// Not ready any more, while the listener still takes requests: a load
+	// balancer sees the 503 and stops sending traffic before connections
+	// are refused.
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatalf("readyz during the shutdown delay: %v (the listener closed before the delay ended)", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz during shutdown: %d, want 503", resp.StatusCode)
+	}
+	if st, _ := call(t, "GET", base+"/authors?limit=1", "", ""); st != http.StatusOK {
+		t.Errorf("a new request during the shutdown delay: %d, want 200", st)
 	}
 	pw.Write([]byte(`"Finished In Time"}`))
 	pw.Close()
@@ -258,7 +265,7 @@ func TestServeProcessEmbedded(t *testing.T) {
 
 	run := func(first bool) {
 		addr := freeAddr(t)
-		cmd := exec.Command(bin, "serve", "-addr", addr)
+		cmd := exec.Command(bin, "serve", "-addr", addr, "-shutdown-delay", "100ms")
 		cmd.Env = append(os.Environ(), "AQUILA_DATA_DIR="+dataDir, "DATABASE_URL=")
 		var logs bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &logs, &logs

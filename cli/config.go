@@ -26,6 +26,13 @@ type Config struct {
 	MaxConns, MinIdleConns int32
 	// ExecMode is pgx's query exec mode ("" = cache_statement).
 	ExecMode string
+	// DBWait is how long serve waits for an unreachable database at start,
+	// retrying with capped exponential backoff (0 = fail at once).
+	DBWait time.Duration
+	// ShutdownDelay is how long serve keeps serving after SIGTERM with
+	// /readyz answering 503, so that load balancers stop sending traffic
+	// before the listener closes.
+	ShutdownDelay time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests.
 	ShutdownTimeout time.Duration
 	// LogLevel is the minimum level logged; at debug, slow-query logs

@@ -35,6 +35,10 @@ func serveCmd(ctx context.Context, r *runner, args []string) error {
 	fs.fromEnv("min-idle-conns", "MIN_IDLE_CONNS")
 	fs.StringVar(&cfg.ExecMode, "exec-mode", "", "pgx query exec mode: cache_statement (default), exec (for PgBouncer), cache_describe, describe_exec, simple_protocol")
 	fs.fromEnv("exec-mode", "EXEC_MODE")
+	fs.DurationVar(&cfg.DBWait, "db-wait", 60*time.Second, "how long to wait for an unreachable database at start, retrying with backoff (0 = fail at once)")
+	fs.fromEnv("db-wait", "DB_WAIT")
+	fs.DurationVar(&cfg.ShutdownDelay, "shutdown-delay", 5*time.Second, "on SIGINT/SIGTERM, keep serving this long with /readyz answering 503 before closing the listener")
+	fs.fromEnv("shutdown-delay", "SHUTDOWN_DELAY")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	fs.fromEnv("shutdown-timeout", "SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.SlowQuery, "slow-query", 200*time.Millisecond, "log queries slower than this (statement name and duration; arguments too at -log-level debug)")
@@ -55,6 +59,9 @@ func serveCmd(ctx context.Context, r *runner, args []string) error {
 	if fs.NArg() != 0 {
 		return fs.usageError("serve takes no arguments")
 	}
+	if cfg.DBWait < 0 || cfg.ShutdownDelay < 0 {
+		return fmt.Errorf("%w: -db-wait and -shutdown-delay must not be negative", errUsage)
+	}
 	if maxConns < 0 || minIdle < 0 || maxConns > 1<<15 || minIdle > 1<<15 {
 		return fmt.Errorf("%w: -max-conns and -min-idle-conns must be between 0 and 32768", errUsage)
 	}
@@ -64,8 +71,10 @@ func serveCmd(ctx context.Context, r *runner, args []string) error {
 }
 
 // serve listens at once (so /healthz answers while the database starts),
-// builds the database, the pool and the service's handler, reports ready,
-// and on ctx's end drains: not ready → stop accepting → wait for in-flight
+// waits for the database (up to cfg.DBWait), builds the pool and the
+// service's handler, reports ready (/readyz then also checks the
+// database), and on ctx's end drains: /readyz 503 for cfg.ShutdownDelay
+// while requests are still served → stop accepting → wait for in-flight
 // requests → the cleanups in reverse order (the handler's, the pools, the
 // embedded server).
 func (r *runner) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
@@ -92,46 +101,62 @@ func (r *runner) serve(ctx context.Context, cfg Config, log *slog.Logger) error 
 			cleanups[i]()
 		}
 	}()
-	h, err := r.start(ctx, cfg, log, &cleanups)
+	h, probe, err := r.start(ctx, cfg, log, &cleanups)
 	if err != nil {
 		shutdown(srv, time.Second, log)
 		return fmt.Errorf("start: %w", err)
 	}
-	lc.setReady(h)
+	lc.setReady(h, probe)
 	log.Info("ready", "addr", ln.Addr().String())
 
 	select {
 	case <-ctx.Done():
-		log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	case err := <-serveErr:
 		lc.setStopping()
 		return fmt.Errorf("serve: %w", err)
 	}
 	lc.setStopping()
+	if cfg.ShutdownDelay > 0 {
+		log.Info("stopping: not ready, still serving", "delay", cfg.ShutdownDelay)
+		select {
+		case <-time.After(cfg.ShutdownDelay):
+		case err := <-serveErr:
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	return shutdown(srv, cfg.ShutdownTimeout, log)
 }
 
 // start builds what the service runs on, in order, appending each cleanup
-// to cleanups: the database (embedded unless cfg.DatabaseURL), migrations,
-// the metrics registry, the warm pool, the service's handler. It returns
-// the root handler of the API: /metrics, /debug/pprof/ with cfg.Pprof, and
-// the service's handler for everything else.
-func (r *runner) start(ctx context.Context, cfg Config, log *slog.Logger, cleanups *[]func()) (http.Handler, error) {
+// to cleanups: the database (embedded unless cfg.DatabaseURL), once it
+// answers (waitDatabase), migrations, the metrics registry, the warm pool,
+// the service's handler. It returns the root handler of the API (/metrics,
+// /debug/pprof/ with cfg.Pprof, and the service's handler for everything
+// else) and the database probe of /readyz.
+func (r *runner) start(ctx context.Context, cfg Config, log *slog.Logger, cleanups *[]func()) (http.Handler, func(context.Context) error, error) {
 	dsn, stop, err := database(ctx, cfg.DatabaseURL, cfg.DataDir, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	*cleanups = append(*cleanups, stop)
+	target := dsn
+	if cfg.MigrateURL != "" {
+		target = cfg.MigrateURL
+	}
+	if err := waitDatabase(ctx, target, cfg.DBWait, log); err != nil {
+		return nil, nil, err
+	}
 	if err := r.migrateUp(ctx, cfg, dsn, log); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, err := newMetrics()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rt, err := r.openRouter(ctx, cfg, dsn, m, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	*cleanups = append(*cleanups, func() {
 		rt.Close()
@@ -151,14 +176,14 @@ func (r *runner) start(ctx context.Context, cfg Config, log *slog.Logger, cleanu
 		d := &Deps{Config: cfg, Logger: log, Router: rt, Metrics: m.registry, Registry: r.svc.Registry}
 		api, cleanup, err := r.svc.Handler(ctx, d)
 		if err != nil {
-			return nil, fmt.Errorf("handler: %w", err)
+			return nil, nil, fmt.Errorf("handler: %w", err)
 		}
 		if cleanup != nil {
 			*cleanups = append(*cleanups, cleanup)
 		}
 		mux.Handle("/", api)
 	}
-	return mux, nil
+	return mux, rt.Primary().Ping, nil
 }
 
 // shutdown stops accepting and waits up to timeout for in-flight requests.
