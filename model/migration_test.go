@@ -101,7 +101,9 @@ func booksWith(cols []model.Element, extra ...model.Element) *model.TableDef {
 }
 
 type roundTrip struct {
-	name  string
+	name string
+	// base replaces migrationBase as the starting metadata.
+	base  []*model.TableDef
 	after []*model.TableDef
 	opts  []model.MigrationOption
 	// files is the number of files the change needs; concurrent lists
@@ -325,6 +327,26 @@ ALTER TABLE "notes" DROP CONSTRAINT "notes_book_id_nn_check";`}},
 			up: []string{`ALTER TABLE "authors" RENAME TO "writers"`,
 				`ALTER TABLE "writers" RENAME CONSTRAINT "authors_pkey" TO "writers_pkey"`},
 			check: `SELECT count(*) = 2 FROM writers`},
+		{name: "key under a foreign key", files: 2, keep: 3,
+			base: replace(nil,
+				authorsWith(model.Unique("email")),
+				model.Table("notes",
+					model.Col("id", model.BigInt).NotNull(),
+					model.Col("book_id", model.BigInt).References("books", "id").OnDelete(model.Cascade),
+					model.Col("body", model.Text),
+					model.Col("author_email", model.Text).References("authors", "email"))),
+			after: replace(nil,
+				authorsWith(model.Index("email").Unique().Named("authors_email_key")),
+				model.Table("notes",
+					model.Col("id", model.BigInt).NotNull(),
+					model.Col("book_id", model.BigInt).References("books", "id").OnDelete(model.Cascade),
+					model.Col("body", model.Text),
+					model.Col("author_email", model.Text).References("authors", "email"))),
+			up: []string{`ALTER TABLE "notes" DROP CONSTRAINT "notes_author_email_fkey"`,
+				`ALTER TABLE "authors" DROP CONSTRAINT "authors_email_key"`,
+				`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "authors_email_key" ON "authors" ("email")`,
+				`ALTER TABLE "notes" ADD CONSTRAINT "notes_author_email_fkey" FOREIGN KEY ("author_email") REFERENCES "authors" ("email") NOT VALID;
+ALTER TABLE "notes" VALIDATE CONSTRAINT "notes_author_email_fkey";`}},
 		{name: "undeclared rename", files: 1, keep: 3, destructive: true,
 			after: replace(nil, model.Table("authors",
 				model.Col("id", model.BigInt).Identity().PrimaryKey(),
@@ -343,7 +365,11 @@ ALTER TABLE "notes" DROP CONSTRAINT "notes_book_id_nn_check";`}},
 
 func testRoundTrip(t *testing.T, tc roundTrip) {
 	ctx := context.Background()
-	before, after := mustRegistry(t, migrationBase()), mustRegistry(t, tc.after)
+	baseTables := tc.base
+	if baseTables == nil {
+		baseTables = migrationBase()
+	}
+	before, after := mustRegistry(t, baseTables), mustRegistry(t, tc.after)
 	dsn := pg.URL(t, nil)
 	pool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
@@ -581,4 +607,102 @@ func TestCatalogMigrationsFollowMetadata(t *testing.T) {
 	for _, f := range m.Files {
 		t.Errorf("the migrations in schema/ lag behind the metadata; a new migration would be:\n%s", f.String())
 	}
+}
+
+// TestPlanMigrationErrors: bad renames, destructive changes without
+// AllowDestructive and a change the generator cannot write are typed
+// errors naming the table and column, and plan nothing.
+func TestPlanMigrationErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pg.URL(t, nil)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	base, err := model.PlanMigration(ctx, pool, mustRegistry(t, migrationBase()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	migrateUp(t, dsn, fstest.MapFS{"00001_base.sql": {Data: []byte(base.Files[0].String())}})
+
+	renamed := replace(nil, model.Table("authors",
+		model.Col("id", model.BigInt).Identity().PrimaryKey(),
+		model.Col("full_name", model.Text).NotNull(),
+		model.Col("email", model.Text),
+		model.Col("code", model.Text)))
+	for _, tc := range []struct {
+		name   string
+		tables []*model.TableDef
+		opts   []model.MigrationOption
+		err    error
+		msg    []string
+	}{
+		{"unknown column", renamed, []model.MigrationOption{model.RenameColumn("authors", "nom", "full_name")},
+			model.ErrInvalidRename, []string{`table "authors" column "nom"`, "no such column in the database"}},
+		{"target not in metadata", renamed, []model.MigrationOption{model.RenameColumn("authors", "name", "nickname")},
+			model.ErrInvalidRename, []string{`column "nickname"`, "no such column in the metadata"}},
+		{"unknown table", renamed, []model.MigrationOption{model.RenameTable("writers", "authors")},
+			model.ErrInvalidRename, []string{`table "writers"`}},
+		{"destructive", renamed, nil,
+			model.ErrDestructive, []string{`table "authors" column "name": destructive change: drop column (its data is lost)`}},
+		{"serial", replace(nil, model.Table("notes",
+			model.Col("id", model.BigSerial),
+			model.Col("book_id", model.BigInt).References("books", "id").OnDelete(model.Cascade),
+			model.Col("body", model.Text))), nil,
+			model.ErrUnsupportedChange, []string{`table "notes" column "id"`, "make it an identity column"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := model.PlanMigration(ctx, pool, mustRegistry(t, tc.tables), tc.opts...)
+			if !errors.Is(err, tc.err) || m != nil {
+				t.Fatalf("PlanMigration = %v, %v; want %v", m, err, tc.err)
+			}
+			var merr *model.Error
+			if !errors.As(err, &merr) {
+				t.Errorf("%v is not a *model.Error", err)
+			}
+			for _, s := range tc.msg {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("%q lacks %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+// TestPlanMigrationValidatesLeftovers: a constraint that a failed
+// NO TRANSACTION file left NOT VALID is validated, not recreated.
+func TestPlanMigrationValidatesLeftovers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pg.URL(t, nil)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	reg := mustRegistry(t, migrationBase())
+	base, err := model.PlanMigration(ctx, pool, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	migrateUp(t, dsn, fstest.MapFS{"00001_base.sql": {Data: []byte(base.Files[0].String())}})
+	if _, err := pool.Exec(ctx, `ALTER TABLE authors DROP CONSTRAINT authors_name_check;
+		ALTER TABLE authors ADD CONSTRAINT authors_name_check CHECK (char_length(name) > 0) NOT VALID`); err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.PlanMigration(ctx, pool, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != 1 || !m.Files[0].NoTransaction || !slices.Equal(m.Files[0].Up(), []string{`ALTER TABLE "authors" VALIDATE CONSTRAINT "authors_name_check"`}) {
+		t.Fatalf("files: %v", m.Files)
+	}
+	for _, s := range m.Files[0].Up() {
+		if _, err := pool.Exec(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertNoDrift(t, pool, reg, "after validating")
 }
