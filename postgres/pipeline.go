@@ -102,6 +102,7 @@ type Pipeline struct {
 	// statement ran on.
 	traceConn atomic.Pointer[pgx.Conn]
 	codecs    sync.Pool // *pipeCodec
+	chans     sync.Pool // chan struct{} (capacity 1, empty)
 	epoch     time.Time
 	stall     int64 // cfg.StallAfter in ns
 
@@ -158,6 +159,7 @@ func NewPipeline(ctx context.Context, pool *pgxpool.Pool, cfg PipelineConfig) (*
 		stop:   stop,
 	}
 	p.codecs.New = func() any { return &pipeCodec{m: cfg.NewTypeMap()} }
+	p.chans.New = func() any { return make(chan struct{}, 1) }
 	for i := range cfg.Conns {
 		p.conns = append(p.conns, &pipeConn{p: p, slot: i})
 	}
@@ -265,21 +267,25 @@ func (p *Pipeline) Query(ctx context.Context, sql string, args ...any) (pgx.Rows
 	if r == nil {
 		return &pipeRows{p: p, err: err, closed: true}, err
 	}
-	rows := &pipeRows{p: p, req: r, i: -1, err: err}
-	if err != nil {
-		rows.Close()
-	}
-	return rows, err
+	return r.rowsFor(p, err), err
 }
 
 // QueryRow runs sql like Query; as pgx's, an empty result scans as
 // pgx.ErrNoRows.
 func (p *Pipeline) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if p.stmt(sql, args) == nil {
+	st := p.stmt(sql, args)
+	if st == nil {
 		return p.pool.QueryRow(ctx, sql, args...)
 	}
-	rows, err := p.Query(ctx, sql, args...)
-	return &scopeRow{rows: rows, err: err}
+	r, err := p.run(ctx, st, sql, args)
+	if err == errPipelineRedirect {
+		return p.pool.QueryRow(ctx, sql, args...)
+	}
+	if r == nil {
+		return &scopeRow{err: err}
+	}
+	r.row = scopeRow{rows: r.rowsFor(p, err), err: err}
+	return &r.row
 }
 
 // CopyFrom runs COPY FROM on the pool.
@@ -328,7 +334,7 @@ func (p *Pipeline) run(ctx context.Context, st *pipeStmt, sql string, args []any
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r := &pipeReq{st: st, done: make(chan struct{}, 1)}
+	r := &pipeReq{st: st, done: p.chans.Get().(chan struct{})}
 	if p.tracer != nil {
 		r.tracer = p.tracer
 		r.ctx = p.tracer.TraceQueryStart(ctx, p.traceConn.Load(), pgx.TraceQueryStartData{SQL: sql, Args: args})
@@ -348,6 +354,7 @@ func (p *Pipeline) run(ctx context.Context, st *pipeStmt, sql string, args []any
 		}
 		<-r.done // the result arrived meanwhile
 	}
+	p.chans.Put(r.done) // empty again
 	if r.err == errPipelineRedirect {
 		return nil, errPipelineRedirect
 	}

@@ -20,6 +20,7 @@ const (
 	pipeReconnectMax     = time.Second
 	pipeReconnectTimeout = 10 * time.Second
 	pipeMaxSpare         = 64 << 10 // write buffer kept between writes
+	pipeMaxTags          = 64       // command tags a reader keeps
 )
 
 // execSync is the Execute (unnamed portal, all rows) and Sync that follow
@@ -220,6 +221,7 @@ func (c *pipeConn) read(nc net.Conn, fe *pgproto3.Frontend) {
 	defer c.p.wg.Done()
 	var cur *pipeReq // the statement whose messages are being read
 	var fatal error  // an error the server sent with nothing in flight
+	tags := map[string]pgconn.CommandTag{} // the few distinct tags, made once
 	var err error
 loop:
 	for {
@@ -253,7 +255,14 @@ loop:
 		case *pgproto3.DataRow:
 			cur.addRow(m.Values)
 		case *pgproto3.CommandComplete:
-			cur.tag = pgconn.NewCommandTag(string(m.CommandTag))
+			tag, ok := tags[string(m.CommandTag)]
+			if !ok {
+				tag = pgconn.NewCommandTag(string(m.CommandTag))
+				if len(tags) < pipeMaxTags {
+					tags[tag.String()] = tag
+				}
+			}
+			cur.tag = tag
 		case *pgproto3.ReadyForQuery:
 			c.pop()
 			cur.finish(nil)

@@ -38,6 +38,24 @@ type pipeReq struct {
 	ctx    context.Context // returned by TraceQueryStart
 	pgc    *pgx.Conn       // the connection it was sent on, for the tracer
 	traced bool
+
+	// The Rows and Row handed to the caller, and room for the messages and
+	// a one-row result of a few columns: a point read is one allocation.
+	rs    pipeRows
+	row   scopeRow
+	rows1 [1][][]byte
+	cols  [16][]byte
+	data  [192]byte
+	buf   [160]byte
+}
+
+// rowsFor returns r's Rows, closed when err is set.
+func (r *pipeReq) rowsFor(p *Pipeline, err error) *pipeRows {
+	r.rs = pipeRows{p: p, req: r, i: -1, err: err}
+	if err != nil {
+		r.rs.Close()
+	}
+	return &r.rs
 }
 
 // encode builds r's messages: Bind of the prepared statement with args,
@@ -61,7 +79,11 @@ func (p *Pipeline) encode(r *pipeReq, st *pipeStmt, args []any) error {
 	for _, v := range c.eqb.ParamValues {
 		n += len(v)
 	}
-	msg, err := bind.Encode(make([]byte, 0, n))
+	buf := r.buf[:0]
+	if n > len(r.buf) {
+		buf = make([]byte, 0, n)
+	}
+	msg, err := bind.Encode(buf)
 	if err != nil {
 		return err
 	}
@@ -106,6 +128,25 @@ func (r *pipeReq) abandon() bool {
 func (r *pipeReq) addRow(values [][]byte) {
 	if r.state.Load() == reqAbandoned {
 		return
+	}
+	if r.rows == nil && len(values) <= len(r.cols) {
+		n := 0
+		for _, v := range values {
+			n += len(v)
+		}
+		if n <= len(r.data) {
+			row, data := r.cols[:len(values):len(values)], r.data[:n]
+			for i, v := range values {
+				if v != nil {
+					row[i] = data[:len(v):len(v)]
+					copy(row[i], v)
+					data = data[len(v):]
+				}
+			}
+			r.rows = r.rows1[:1:1]
+			r.rows[0] = row
+			return
+		}
 	}
 	row, _ := copyRow(values)
 	r.rows = append(r.rows, row)
