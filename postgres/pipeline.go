@@ -343,7 +343,11 @@ func (p *Pipeline) run(ctx context.Context, st *pipeStmt, sql string, args []any
 		r.trace(err)
 		return nil, err
 	}
-	p.dispatch(r)
+	if c := p.dispatch(r); c != nil && c.readOwn(ctx, r) {
+		err := ctx.Err()
+		r.trace(err)
+		return nil, err
+	}
 	select {
 	case <-r.done:
 	case <-ctx.Done():
@@ -364,18 +368,24 @@ func (p *Pipeline) run(ctx context.Context, st *pipeStmt, sql string, args []any
 // dispatch sends r on the least loaded connection, or queues it when every
 // connection is at its depth or stalled. With no live connection at all,
 // r is completed with errPipelineRedirect.
-func (p *Pipeline) dispatch(r *pipeReq) {
+//
+// It returns the connection when r went into an idle one and the caller
+// reads its result itself (pipeConn.readOwn).
+func (p *Pipeline) dispatch(r *pipeReq) *pipeConn {
 	for {
 		c, live := p.pick()
 		if c != nil {
-			if c.send(r, reqNew) {
-				return
+			if ok, direct := c.send(r, reqNew, true); ok {
+				if direct {
+					return c
+				}
+				return nil
 			}
 			continue // lost a race for the last place, or c broke
 		}
 		if !live {
 			r.finish(errPipelineRedirect)
-			return
+			return nil
 		}
 		p.mu.Lock()
 		r.state.Store(reqWaiting)
@@ -385,7 +395,7 @@ func (p *Pipeline) dispatch(r *pipeReq) {
 		// A connection may have made room, or the last one broken, before
 		// r was queued, with no reader left to see the queue: look again.
 		if c, live := p.pick(); c == nil && live || !r.state.CompareAndSwap(reqWaiting, reqNew) {
-			return
+			return nil
 		}
 	}
 }
@@ -436,7 +446,7 @@ func (p *Pipeline) dispatchWaiting(c *pipeConn) {
 		p.waiting = p.waiting[1:]
 		p.nwaiting.Add(-1)
 		p.mu.Unlock()
-		if !c.send(r, reqWaiting) {
+		if ok, _ := c.send(r, reqWaiting, false); !ok {
 			p.mu.Lock()
 			p.waiting = append([]*pipeReq{r}, p.waiting...)
 			p.nwaiting.Add(1)

@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,13 +16,14 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 )
 
-// Pipeline connection timing.
+// Pipeline connection timing and sizes.
 const (
 	pipeReconnectMin     = 10 * time.Millisecond
 	pipeReconnectMax     = time.Second
 	pipeReconnectTimeout = 10 * time.Second
-	pipeMaxSpare         = 64 << 10 // write buffer kept between writes
-	pipeMaxTags          = 64       // command tags a reader keeps
+	pipeIdleWatch        = time.Second // an idle connection is read to notice its end
+	pipeMaxSpare         = 64 << 10    // write buffer kept between writes
+	pipeMaxTags          = 64          // command tags a connection keeps
 )
 
 // execSync is the Execute (unnamed portal, all rows) and Sync that follow
@@ -30,34 +33,59 @@ const execSync = "E\x00\x00\x00\x09\x00\x00\x00\x00\x00S\x00\x00\x00\x04"
 // terminate is the Terminate message sent before closing a connection.
 const terminate = "X\x00\x00\x00\x04"
 
+// Who reads a connection's results (pipeConn.role).
+const (
+	roleNone   = iota // nothing in flight, nobody reads
+	roleLoop          // the connection's reader goroutine
+	roleCaller        // the caller of the only statement sent into an idle connection
+)
+
 // pipeConn is one of a Pipeline's connections, taken from the pool and
-// hijacked: callers write their statements to it directly (whoever finds
+// hijacked. Callers write their statements to it directly: whoever finds
 // no write in progress writes what the others appended meanwhile, in one
-// system call), and one reader goroutine reads the results in order and
-// hands each to its caller.
+// system call. One goroutine at a time reads the results, in order, and
+// hands each to its caller: the caller of a statement sent into an idle
+// connection reads its own result (no hand-off, as with a pooled
+// connection), and hands the reading on to the connection's reader
+// goroutine when statements were sent behind it.
 type pipeConn struct {
 	p    *Pipeline
 	slot int
 
 	live     atomic.Bool
 	inflight atomic.Int32 // statements sent and not yet answered
-	sent     atomic.Uint64
 	progress atomic.Int64 // Pipeline.now of the last result, or of the send into an idle connection
+	sent     atomic.Uint64
 
-	mu      sync.Mutex
-	nc      net.Conn
-	pgc     *pgx.Conn // hijacked; what the tracer is given
-	ring    []*pipeReq
-	head, n int // the statements in flight: ring[head], ring[head+1], …
-	wbuf    []byte
-	spare   []byte
-	writing bool // a sender is writing wbuf
-	closing bool // close once idle
+	mu          sync.Mutex
+	nc          net.Conn
+	pgc         *pgx.Conn // hijacked; what the tracer is given
+	ring        []*pipeReq
+	head, n     int // the statements in flight: ring[head], ring[head+1], …
+	wbuf        []byte
+	spare       []byte
+	writing     bool          // a sender is writing wbuf
+	closing     bool          // close once idle
+	role        int           // who reads
+	direct      *pipeReq      // the statement whose caller reads (roleCaller)
+	interrupted bool          // a read deadline stops the direct caller's read
+	wake        chan struct{} // hands the reading to the loop
+	quit        chan struct{} // closed when the connection ended
+
+	rd pipeReading // owned by whoever holds the role
+}
+
+// pipeReading is the state of reading one connection's results.
+type pipeReading struct {
+	fe    *pgproto3.Frontend
+	cur   *pipeReq // the statement whose messages are being read
+	fatal error    // an error the server sent with nothing in flight
+	tags  map[string]pgconn.CommandTag
 }
 
 // connect takes a connection from the pool, prepares the pipeline's
 // statements on it (a no-op for those prepared on connect), hijacks it
-// and starts its reader.
+// and starts its reader goroutine.
 func (c *pipeConn) connect(ctx context.Context) error {
 	p := c.p
 	pc, err := p.pool.Acquire(ctx)
@@ -96,11 +124,14 @@ func (c *pipeConn) connect(ctx context.Context) error {
 	p.traceConn.Store(conn)
 	c.ring = make([]*pipeReq, p.cfg.MaxDepth)
 	c.head, c.n, c.closing = 0, 0, false
-	c.wbuf, c.spare = c.wbuf[:0], nil
+	c.role, c.direct, c.interrupted = roleNone, nil, false
+	c.wbuf, c.spare, c.writing = nil, nil, false
+	c.wake, c.quit = make(chan struct{}, 1), make(chan struct{})
+	c.rd = pipeReading{fe: hc.Frontend, tags: map[string]pgconn.CommandTag{}}
 	c.progress.Store(p.now())
 	c.live.Store(true)
 	p.wg.Add(1)
-	go c.read(hc.Conn, hc.Frontend)
+	go c.loop(c.wake, c.quit)
 	c.mu.Unlock()
 	if p.nwaiting.Load() > 0 {
 		p.dispatchWaiting(c)
@@ -108,18 +139,20 @@ func (c *pipeConn) connect(ctx context.Context) error {
 	return nil
 }
 
-// send writes r (whose state is from) to the connection. It reports false,
-// leaving r as it was, when the connection is down, closing or at
+// send writes r (whose state is from) to the connection. It reports
+// false, leaving r as it was, when the connection is down, closing or at
 // MaxDepth; true when r was sent, or was abandoned and needs nothing more.
-func (c *pipeConn) send(r *pipeReq, from int32) bool {
+// direct reports that r went into an idle connection and its caller reads
+// the result (readOwn); only a caller sending its own statement may.
+func (c *pipeConn) send(r *pipeReq, from int32, mayRead bool) (ok, direct bool) {
 	c.mu.Lock()
 	if !c.live.Load() || c.closing || c.n >= len(c.ring) {
 		c.mu.Unlock()
-		return false
+		return false, false
 	}
 	if !r.state.CompareAndSwap(from, reqSent) {
 		c.mu.Unlock()
-		return true
+		return true, false
 	}
 	r.pgc = c.pgc
 	c.ring[(c.head+c.n)%len(c.ring)] = r
@@ -127,19 +160,35 @@ func (c *pipeConn) send(r *pipeReq, from int32) bool {
 	if c.n == 1 {
 		c.progress.Store(c.p.now())
 	}
+	switch {
+	case c.role != roleNone:
+	case mayRead && c.n == 1:
+		c.role, c.direct, direct = roleCaller, r, true
+	default:
+		c.role = roleLoop
+		c.wakeLoop()
+	}
 	c.inflight.Add(1)
 	c.sent.Add(1)
 	c.wbuf = append(c.wbuf, r.msg...)
 	if c.writing {
 		c.mu.Unlock()
-		return true
+		return true, direct
 	}
 	c.flush()
-	return true
+	return true, direct
+}
+
+// wakeLoop hands the reading to the reader goroutine; c.mu is held.
+func (c *pipeConn) wakeLoop() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
 }
 
 // flush writes wbuf until no sender has appended more; c.mu is held on
-// entry and released on return. A failed write closes the connection: the
+// entry and released on return. A failed write closes the connection: its
 // reader then fails every statement in flight.
 func (c *pipeConn) flush() {
 	c.writing = true
@@ -150,6 +199,12 @@ func (c *pipeConn) flush() {
 		c.mu.Unlock()
 		_, err := nc.Write(buf)
 		c.mu.Lock()
+		if c.nc != nc {
+			// The connection broke and was replaced meanwhile: wbuf and
+			// writing are the new one's.
+			c.mu.Unlock()
+			return
+		}
 		if cap(buf) <= pipeMaxSpare {
 			c.spare = buf[:0]
 		}
@@ -173,23 +228,50 @@ func (c *pipeConn) front() *pipeReq {
 	return c.ring[c.head]
 }
 
-// pop removes the oldest statement in flight, whose result is complete.
-func (c *pipeConn) pop() *pipeReq {
+// pop removes the oldest statement in flight, whose result is complete,
+// and reports whether the reader is done: own's result is in (a direct
+// caller, which then hands the reading on when statements remain), or,
+// for the loop (own nil), nothing is in flight.
+func (c *pipeConn) pop(own *pipeReq) (r *pipeReq, done bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n == 0 {
-		return nil
+		return nil, false
 	}
-	r := c.ring[c.head]
+	r = c.ring[c.head]
 	c.ring[c.head] = nil
 	c.head = (c.head + 1) % len(c.ring)
 	c.n--
 	c.inflight.Add(-1)
 	c.progress.Store(c.p.now())
+	switch {
+	case own != nil && r == own:
+		c.stopDirect()
+		if c.n > 0 {
+			c.role = roleLoop
+			c.wakeLoop()
+		} else {
+			c.role = roleNone
+		}
+		done = true
+	case own == nil && c.n == 0:
+		c.role = roleNone
+		done = true
+	}
 	if c.closing && c.n == 0 {
 		c.terminate()
 	}
-	return r
+	return r, done
+}
+
+// stopDirect ends a direct caller's read, clearing a read deadline that an
+// interrupt may have set; c.mu is held.
+func (c *pipeConn) stopDirect() {
+	c.direct = nil
+	if c.interrupted {
+		c.interrupted = false
+		c.nc.SetReadDeadline(time.Time{})
+	}
 }
 
 // closeWhenIdle makes the connection take no more statements and close
@@ -204,89 +286,169 @@ func (c *pipeConn) closeWhenIdle() {
 	}
 }
 
-// terminate says goodbye to the server and closes the socket; the reader
-// then ends. c.mu is held.
+// terminate says goodbye to the server, closes the socket and stops the
+// loop. c.mu is held.
 func (c *pipeConn) terminate() {
 	c.live.Store(false)
 	if !c.writing {
 		c.nc.Write([]byte(terminate))
 	}
 	c.nc.Close()
+	if c.quit != nil {
+		close(c.quit)
+		c.quit = nil
+	}
 }
 
-// read is the connection's reader: it reads each statement's messages up
-// to its ReadyForQuery, hands the result to the caller and, when callers
-// wait for a place, sends theirs.
-func (c *pipeConn) read(nc net.Conn, fe *pgproto3.Frontend) {
+// loop is the connection's reader goroutine: it reads whenever the
+// reading is handed to it, and an idle connection after pipeIdleWatch, to
+// notice a server that ended it.
+func (c *pipeConn) loop(wake, quit <-chan struct{}) {
 	defer c.p.wg.Done()
-	var cur *pipeReq // the statement whose messages are being read
-	var fatal error  // an error the server sent with nothing in flight
-	tags := map[string]pgconn.CommandTag{} // the few distinct tags, made once
-	var err error
-loop:
+	idle := time.NewTimer(pipeIdleWatch)
+	defer idle.Stop()
 	for {
-		var msg pgproto3.BackendMessage
-		msg, err = fe.Receive()
+		select {
+		case <-quit:
+			return
+		case <-wake:
+		case <-idle.C:
+			if !c.claimIdle() {
+				idle.Reset(pipeIdleWatch)
+				continue
+			}
+		}
+		if err := c.readResults(nil); err != nil {
+			c.broken(err)
+			return
+		}
+		idle.Reset(pipeIdleWatch)
+	}
+}
+
+// claimIdle gives the reading of an idle connection to the loop.
+func (c *pipeConn) claimIdle() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.role != roleNone || !c.live.Load() {
+		return false
+	}
+	c.role = roleLoop
+	return true
+}
+
+// readOwn is a direct caller reading its own result (see send). When ctx
+// ends first, a read deadline stops the read, the reading goes to the
+// loop and abandoned is true.
+func (c *pipeConn) readOwn(ctx context.Context, r *pipeReq) (abandoned bool) {
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { c.interrupt(r) })
+		defer stop()
+	}
+	err := c.readResults(r)
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) && c.handOver(r) {
+		return r.abandon()
+	}
+	c.broken(err)
+	return false
+}
+
+// interrupt stops r's direct caller's read with a read deadline in the
+// past (the read resumes where it stopped: pgproto3 keeps what it read).
+func (c *pipeConn) interrupt(r *pipeReq) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.direct == r && !c.interrupted {
+		c.interrupted = true
+		c.nc.SetReadDeadline(time.Unix(1, 0))
+	}
+}
+
+// handOver gives the reading of an interrupted direct caller to the loop.
+func (c *pipeConn) handOver(r *pipeReq) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.direct != r || !c.interrupted {
+		return false
+	}
+	c.stopDirect()
+	c.role = roleLoop
+	c.wakeLoop()
+	return true
+}
+
+// readResults reads results as the holder of the reading: until own's is
+// complete when own is set (a direct caller), else until nothing is in
+// flight. It returns the error that ended the connection, or a read
+// deadline's.
+func (c *pipeConn) readResults(own *pipeReq) error {
+	rd := &c.rd
+	for {
+		msg, err := rd.fe.Receive()
 		if err != nil {
-			break
+			if rd.fatal != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+				return rd.fatal
+			}
+			return err
 		}
 		switch m := msg.(type) {
 		case *pgproto3.NoticeResponse, *pgproto3.ParameterStatus, *pgproto3.NotificationResponse:
 			continue
 		case *pgproto3.ErrorResponse:
-			if cur == nil {
-				cur = c.front()
+			if rd.cur == nil {
+				rd.cur = c.front()
 			}
-			if cur == nil {
-				fatal = pgconn.ErrorResponseToPgError(m)
-				continue
+			if rd.cur == nil {
+				rd.fatal = pgconn.ErrorResponseToPgError(m)
+			} else {
+				rd.cur.err = pgconn.ErrorResponseToPgError(m)
 			}
-			cur.err = pgconn.ErrorResponseToPgError(m)
 			continue
 		}
-		if cur == nil {
-			if cur = c.front(); cur == nil {
-				err = fmt.Errorf("pipeline: unexpected %T with no statement in flight", msg)
-				break
+		if rd.cur == nil {
+			if rd.cur = c.front(); rd.cur == nil {
+				return fmt.Errorf("pipeline: unexpected %T with no statement in flight", msg)
 			}
 		}
 		switch m := msg.(type) {
 		case *pgproto3.BindComplete, *pgproto3.EmptyQueryResponse:
 		case *pgproto3.DataRow:
-			cur.addRow(m.Values)
+			rd.cur.addRow(m.Values)
 		case *pgproto3.CommandComplete:
-			tag, ok := tags[string(m.CommandTag)]
+			tag, ok := rd.tags[string(m.CommandTag)]
 			if !ok {
 				tag = pgconn.NewCommandTag(string(m.CommandTag))
-				if len(tags) < pipeMaxTags {
-					tags[tag.String()] = tag
+				if len(rd.tags) < pipeMaxTags {
+					rd.tags[tag.String()] = tag
 				}
 			}
-			cur.tag = tag
+			rd.cur.tag = tag
 		case *pgproto3.ReadyForQuery:
-			c.pop()
-			cur.finish(nil)
-			cur = nil
+			rd.cur = nil // before pop, which may hand the reading on
+			r, done := c.pop(own)
+			r.finish(nil)
 			if c.p.nwaiting.Load() > 0 {
 				c.p.dispatchWaiting(c)
 			}
+			if done {
+				return nil
+			}
 		default:
-			err = fmt.Errorf("pipeline: unexpected %T", msg)
-			break loop
+			return fmt.Errorf("pipeline: unexpected %T", msg)
 		}
 	}
-	if fatal != nil {
-		err = fatal
-	}
-	c.broken(nc, err)
 }
 
-// broken fails every statement in flight on a connection that ended and,
-// unless the pipeline is closing, replaces it in the background.
-func (c *pipeConn) broken(nc net.Conn, err error) {
+// broken fails every statement in flight on a connection that ended, stops
+// its loop and, unless the pipeline is closing, replaces it in the
+// background.
+func (c *pipeConn) broken(err error) {
 	c.live.Store(false)
-	nc.Close()
 	c.mu.Lock()
+	c.nc.Close()
 	var lost []*pipeReq
 	for ; c.n > 0; c.n-- {
 		lost = append(lost, c.ring[c.head])
@@ -294,8 +456,15 @@ func (c *pipeConn) broken(nc net.Conn, err error) {
 		c.head = (c.head + 1) % len(c.ring)
 	}
 	c.inflight.Store(0)
+	c.role, c.direct = roleNone, nil
+	c.rd.cur = nil
 	closing := c.closing
+	quit := c.quit
+	c.quit = nil
 	c.mu.Unlock()
+	if quit != nil {
+		close(quit)
+	}
 	for _, r := range lost {
 		if r.err != nil {
 			r.finish(fmt.Errorf("%w: %w", ErrPipelineConnLost, r.err))
@@ -306,7 +475,7 @@ func (c *pipeConn) broken(nc net.Conn, err error) {
 	if _, live := c.p.pick(); !live {
 		c.p.redirectWaiting()
 	}
-	if closing || c.p.closed.Load() {
+	if quit == nil || closing || c.p.closed.Load() {
 		return
 	}
 	c.p.wg.Add(1)

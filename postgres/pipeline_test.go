@@ -330,33 +330,56 @@ func TestPipelineCancelWhileQueued(t *testing.T) {
 
 func TestPipelineCancelWhileSent(t *testing.T) {
 	t.Parallel()
-	bg := context.Background()
-	pool, p := openPipeline(t, postgres.PipelineConfig{Conns: 1, StallAfter: time.Hour})
-	_, release := lockRow(t, pool, 1)
-	ctx, cancel := context.WithCancel(bg)
-	sent := goExec(ctx, p, sqlBump, int64(1))
-	waitFor(t, "the UPDATE in flight", func() bool { return p.Stat().InFlight == 1 })
-	behind := goEcho(bg, p, 42, "behind")
-	waitFor(t, "a statement behind it", func() bool { return p.Stat().InFlight == 2 })
+	// The statement sent into an idle connection is read by its own caller,
+	// which a read deadline stops; one sent behind another is read by the
+	// connection's reader goroutine and its caller just stops waiting.
+	for _, behindAnother := range []bool{false, true} {
+		t.Run(fmt.Sprint("behindAnother=", behindAnother), func(t *testing.T) {
+			t.Parallel()
+			bg := context.Background()
+			pool, p := openPipeline(t, postgres.PipelineConfig{Conns: 1, StallAfter: time.Hour})
+			_, release := lockRow(t, pool, 1)
+			want := int32(1)
+			var first <-chan error
+			if behindAnother {
+				first = goExec(bg, p, sqlBump, int64(1))
+				waitFor(t, "the first UPDATE in flight", func() bool { return p.Stat().InFlight == 1 })
+				want = 2
+			}
+			ctx, cancel := context.WithCancel(bg)
+			sent := goExec(ctx, p, sqlBump, int64(1))
+			waitFor(t, "the UPDATE in flight", func() bool { return p.Stat().InFlight == int(want) })
+			behind := goEcho(bg, p, 42, "behind")
+			waitFor(t, "a statement behind it", func() bool { return p.Stat().InFlight == int(want)+1 })
 
-	cancel()
-	if err := recv(t, sent); !errors.Is(err, context.Canceled) {
-		t.Fatalf("sent UPDATE: error = %v, want context.Canceled", err)
-	}
-	// Its caller left while the row is still locked; nothing was cancelled
-	// on the server: both statements are still in flight.
-	if s := p.Stat(); s.InFlight != 2 {
-		t.Fatalf("in flight after the caller left = %d, want 2", s.InFlight)
-	}
-	release()
-	if r := recv(t, behind); r.err != nil || r.n != 42 || r.s != "behind" {
-		t.Fatalf("statement behind the abandoned one = %+v, want 42 behind", r)
-	}
-	// The abandoned UPDATE ran; its result was discarded.
-	var name string
-	var n int32
-	if err := pool.QueryRow(bg, sqlGet, int64(1)).Scan(&name, &n); err != nil || n != 1 {
-		t.Fatalf("row 1 n = %d, %v; want 1 (the abandoned UPDATE ran)", n, err)
+			cancel()
+			if err := recv(t, sent); !errors.Is(err, context.Canceled) {
+				t.Fatalf("sent UPDATE: error = %v, want context.Canceled", err)
+			}
+			// Its caller left while the row is still locked; nothing was
+			// cancelled on the server: every statement is still in flight.
+			if s := p.Stat(); s.InFlight != int(want)+1 {
+				t.Fatalf("in flight after the caller left = %d, want %d", s.InFlight, want+1)
+			}
+			release()
+			if first != nil {
+				if err := recv(t, first); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if r := recv(t, behind); r.err != nil || r.n != 42 || r.s != "behind" {
+				t.Fatalf("statement behind the abandoned one = %+v, want 42 behind", r)
+			}
+			// The abandoned UPDATE ran; its result was discarded.
+			var name string
+			var n int32
+			if err := pool.QueryRow(bg, sqlGet, int64(1)).Scan(&name, &n); err != nil || n != want {
+				t.Fatalf("row 1 n = %d, %v; want %d (the abandoned UPDATE ran)", n, err, want)
+			}
+			if r := recv(t, goEcho(bg, p, 43, "after")); r.err != nil || r.n != 43 {
+				t.Fatalf("echo afterwards = %+v", r)
+			}
+		})
 	}
 }
 
@@ -437,6 +460,21 @@ func TestPipelineConnectionLoss(t *testing.T) {
 	waitFor(t, "both connections back", func() bool { return p.Stat().Live == 2 })
 	if r := recv(t, goEcho(bg, p, 2, "again")); r.err != nil || r.n != 2 {
 		t.Fatalf("echo after reconnecting = %+v", r)
+	}
+
+	// An idle connection is read after a second: its end is noticed and it
+	// is replaced before a statement is sent into it.
+	time.Sleep(1500 * time.Millisecond)
+	_, err = admin.Exec(bg, `select pg_terminate_backend(pid) from pg_stat_activity
+		where datname = $1 and pid <> $2 and pid <> pg_backend_pid()`,
+		pool.Config().ConnConfig.Database, int64(lockPID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the end of idle connections noticed", func() bool { return p.Stat().Live < 2 })
+	waitFor(t, "both connections back", func() bool { return p.Stat().Live == 2 })
+	if r := recv(t, goEcho(bg, p, 3, "idle")); r.err != nil || r.n != 3 {
+		t.Fatalf("echo after idle connections were replaced = %+v", r)
 	}
 }
 
