@@ -119,6 +119,7 @@ type Pipeline struct {
 // pipeStmt is a pipelined statement: its server-side name and what
 // encoding its Bind needs.
 type pipeStmt struct {
+	read          bool // Classify says it only reads: retried after a lost connection
 	sd            *pgconn.StatementDescription
 	fields        []pgconn.FieldDescription // with the result formats asked for
 	resultFormats []int16
@@ -185,7 +186,7 @@ func (p *Pipeline) register(sql string, sd *pgconn.StatementDescription) {
 	}
 	c := p.codecs.Get().(*pipeCodec)
 	defer p.codecs.Put(c)
-	st := &pipeStmt{sd: sd, fields: make([]pgconn.FieldDescription, len(sd.Fields)), resultFormats: make([]int16, len(sd.Fields))}
+	st := &pipeStmt{read: Classify(sql) == StatementRead, sd: sd, fields: make([]pgconn.FieldDescription, len(sd.Fields)), resultFormats: make([]int16, len(sd.Fields))}
 	for i, f := range sd.Fields {
 		f.Format = c.m.FormatCodeForOID(f.DataTypeOID)
 		st.fields[i], st.resultFormats[i] = f, f.Format
@@ -237,55 +238,20 @@ func (p *Pipeline) Close() {
 // Exec runs sql with args, pipelined when sql is one of the pipeline's
 // statements.
 func (p *Pipeline) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	st := p.stmt(sql, args)
-	if st == nil {
-		return p.pool.Exec(ctx, sql, args...)
-	}
-	r, err := p.run(ctx, st, sql, args)
-	if err == errPipelineRedirect {
-		return p.pool.Exec(ctx, sql, args...)
-	}
-	if r == nil {
-		return pgconn.CommandTag{}, err
-	}
-	r.trace(err)
-	return r.tag, err
+	return pipeQuerier{p: p, reader: true}.Exec(ctx, sql, args...)
 }
 
 // Query runs sql with args, pipelined when sql is one of the pipeline's
 // statements. A pipelined result is complete when Query returns; an
 // error of the statement is returned by Query and by the rows' Err.
 func (p *Pipeline) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	st := p.stmt(sql, args)
-	if st == nil {
-		return p.pool.Query(ctx, sql, args...)
-	}
-	r, err := p.run(ctx, st, sql, args)
-	if err == errPipelineRedirect {
-		return p.pool.Query(ctx, sql, args...)
-	}
-	if r == nil {
-		return &pipeRows{p: p, err: err, closed: true}, err
-	}
-	return r.rowsFor(p, err), err
+	return pipeQuerier{p: p, reader: true}.Query(ctx, sql, args...)
 }
 
 // QueryRow runs sql like Query; as pgx's, an empty result scans as
 // pgx.ErrNoRows.
 func (p *Pipeline) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	st := p.stmt(sql, args)
-	if st == nil {
-		return p.pool.QueryRow(ctx, sql, args...)
-	}
-	r, err := p.run(ctx, st, sql, args)
-	if err == errPipelineRedirect {
-		return p.pool.QueryRow(ctx, sql, args...)
-	}
-	if r == nil {
-		return &scopeRow{err: err}
-	}
-	r.row = scopeRow{rows: r.rowsFor(p, err), err: err}
-	return &r.row
+	return pipeQuerier{p: p, reader: true}.QueryRow(ctx, sql, args...)
 }
 
 // CopyFrom runs COPY FROM on the pool.

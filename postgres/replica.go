@@ -208,10 +208,11 @@ func (rep *replica) status() ReplicaStatus {
 }
 
 // querier returns what runs the replica's autocommit reads (its pipeline
-// or its pool), or nil before its pool is open.
+// or its pool), or nil before its pool is open. A read that fails there is
+// not retried on the replica: the Reader's failover runs it on the primary.
 func (rep *replica) querier() querier {
 	if p := rep.pipe.Load(); p != nil {
-		return p
+		return pipeQuerier{p: p}
 	}
 	if p := rep.pool.Load(); p != nil {
 		return p

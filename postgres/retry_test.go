@@ -31,11 +31,24 @@ func terminateAll(t *testing.T, admin *pgx.Conn, name string) int {
 // TestReadsSurviveTerminatedBackends terminates every backend of the
 // pool's database three times while 8 goroutines read through a Session
 // (QueryRow and Query) and checks that no read failed: each read whose
-// connection the server closed ran again on a live connection.
+// connection the server closed ran again on a live connection. It runs
+// with the reads pipelined too.
 func TestReadsSurviveTerminatedBackends(t *testing.T) {
+	for _, pipelined := range []bool{false, true} {
+		t.Run(fmt.Sprint("pipelined=", pipelined), func(t *testing.T) { testReadsSurviveTerminatedBackends(t, pipelined) })
+	}
+}
+
+func testReadsSurviveTerminatedBackends(t *testing.T, pipelined bool) {
 	ctx := context.Background()
 	dsn := pg.URL(t, schema.FS)
-	r, err := postgres.NewRouter(ctx, postgres.RouterConfig{Primary: postgres.Config{DSN: dsn, MaxConns: 4, MinIdleConns: 4}})
+	const countSQL, seriesSQL = `SELECT count(*) FROM authors WHERE id > $1`, `SELECT g FROM generate_series(1, $1::int) g`
+	cfg := postgres.RouterConfig{Primary: postgres.Config{DSN: dsn, MaxConns: 4, MinIdleConns: 4}}
+	if pipelined {
+		cfg.Primary.Prepare = []string{countSQL, seriesSQL}
+		cfg.Pipeline = &postgres.PipelineConfig{}
+	}
+	r, err := postgres.NewRouter(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +80,10 @@ func TestReadsSurviveTerminatedBackends(t *testing.T) {
 				var err error
 				if (g+i)%2 == 0 {
 					var n int
-					err = rd.QueryRow(rctx, `SELECT count(*) FROM authors WHERE id > $1`, i).Scan(&n)
+					err = rd.QueryRow(rctx, countSQL, i).Scan(&n)
 				} else {
 					var rows pgx.Rows
-					rows, err = rd.Query(rctx, `SELECT g FROM generate_series(1, $1::int) g`, 3)
+					rows, err = rd.Query(rctx, seriesSQL, 3)
 					if err == nil {
 						n := 0
 						for rows.Next() {
@@ -113,5 +126,8 @@ func TestReadsSurviveTerminatedBackends(t *testing.T) {
 	}
 	if s := r.Primary().Stat(); s.AcquiredConns() != 0 {
 		t.Errorf("%d connections still acquired", s.AcquiredConns())
+	}
+	if p := r.Pipeline(); pipelined && (p == nil || p.Stat().Sent == 0) {
+		t.Error("no read went through the pipeline")
 	}
 }

@@ -156,7 +156,7 @@ func NewRouter(ctx context.Context, cfg RouterConfig) (*Router, error) {
 		return nil, err
 	}
 	if r.pipeline != nil {
-		r.auto, r.autoRead = r.pipeline, r.pipeline
+		r.auto, r.autoRead = pipeQuerier{p: r.pipeline}, pipeQuerier{p: r.pipeline, reader: true}
 	}
 	r.Check(ctx)
 	go r.loop(loopCtx)
