@@ -83,10 +83,12 @@ type PipelineConfig struct {
 // before anything is sent. One whose statement was sent stops waiting at
 // once: the statement still runs and its result is discarded, but no
 // other statement is cancelled (a cancel request would hit whatever the
-// connection runs). When a connection breaks, each of its statements
-// gets an error wrapping ErrPipelineConnLost and the connection is
-// replaced in the background; with no connection left, statements run on
-// the pool.
+// connection runs). When a connection breaks, a read among its statements
+// (Classify) runs again on a pooled connection that answers a ping, as a
+// Session's reads do: no row of it had reached the caller; every other
+// statement gets an error wrapping ErrPipelineConnLost (it may or may not
+// have run). The connection is replaced in the background; with no
+// connection left, statements run on the pool.
 //
 // Pipelining needs named prepared statements (ErrPipelineMode): it works
 // on a direct connection and through PgBouncer in session pooling, not
