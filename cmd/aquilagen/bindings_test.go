@@ -136,48 +136,64 @@ func GoneFields() []model.Field[Gone] {
 
 func TestStubBindings(t *testing.T) {
 	dir := t.TempDir()
-	for name, src := range map[string]string{
-		"models.go":  "package db\n\ntype Item struct {\n\tID   int64\n\tName int32\n}\n",
-		bindingsFile: staleBindings,
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
+	models := "package db\n\ntype Item struct {\n\tID   int64\n\tName int32\n}\n\ntype Person struct{ ID int64 }\n\nfunc BindPeople() {}\n"
+	if err := os.WriteFile(filepath.Join(dir, "models.go"), []byte(models), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(stub []byte, want, gone []string) {
+		t.Helper()
+		if _, err := parser.ParseFile(token.NewFileSet(), "stub.go", stub, 0); err != nil {
+			t.Fatalf("stub does not parse: %v\n%s", err, stub)
+		}
+		flat := strings.Join(strings.Fields(string(stub)), " ")
+		for _, w := range want {
+			if !strings.Contains(flat, w) {
+				t.Errorf("stub lacks %q:\n%s", w, stub)
+			}
+		}
+		for _, g := range gone {
+			if strings.Contains(flat, g) {
+				t.Errorf("stub still has %q:\n%s", g, stub)
+			}
 		}
 	}
-	stub, ok, err := stubBindings(dir)
-	if err != nil || !ok {
-		t.Fatalf("stubBindings = %v, %v", ok, err)
+	// No old file: what aquilagen would generate for each struct, except
+	// names the package declares (BindPeople).
+	stub, err := stubBindings(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := parser.ParseFile(token.NewFileSet(), "stub.go", stub, 0); err != nil {
-		t.Fatalf("stub does not parse: %v\n%s", err, stub)
+	check(stub, []string{"func NewBindings(*model.Registry) (*Bindings, error)", "func BindItems(", "func ItemFields() []model.Field[Item]",
+		"Items *model.Binding[Item]", "People *model.Binding[Person]", "func PersonFields() []model.Field[Person]", "panic("},
+		[]string{"func BindPeople"})
+
+	// An old file for an older Item and a table that is gone: its
+	// declarations that still make sense, with the missing ones added.
+	if err := os.WriteFile(filepath.Join(dir, bindingsFile), []byte(staleBindings), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	s := string(stub)
-	for _, want := range []string{"func NewBindings(reg *model.Registry) (*Bindings, error)", "func BindItems(", "func ItemFields() []model.Field[Item]", "Items *model.Binding[Item]", "panic("} {
-		if !strings.Contains(s, want) {
-			t.Errorf("stub lacks %q:\n%s", want, s)
-		}
+	stub, err = stubBindings(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, gone := range []string{"Gone", `"time"`, "r.Name", "model.String"} {
-		if strings.Contains(s, gone) {
-			t.Errorf("stub still has %q:\n%s", gone, s)
-		}
-	}
-	if _, ok, err := stubBindings(t.TempDir()); ok || err != nil {
-		t.Errorf("no old file: stubBindings = %v, %v; want nothing", ok, err)
-	}
+	check(stub, []string{"func NewBindings(reg *model.Registry) (*Bindings, error)", "func BindItems(reg *model.Registry, columns ...string)",
+		"func ItemFields() []model.Field[Item]", "Items *model.Binding[Item]", "People *model.Binding[Person]", "func PersonFields()", "panic("},
+		[]string{"Gone", `"time"`, "r.Name", "model.String", "func BindPeople"})
 }
 
 // TestStaleBindings regenerates a package whose row type changed under its
-// old bindings file, while the package holding the tables calls the
-// generated NewBindings: the old file no longer compiles, and the
-// generator must still replace it.
+// old bindings file, and that gained a table, while the package holding
+// the tables calls generated functions: the old file no longer compiles,
+// the new table's functions do not exist yet, and the generator must
+// still write the file that makes it all compile. The same without an old
+// file: a service adopting aquilagen writes its catalog first.
 func TestStaleBindings(t *testing.T) {
-	root := filepath.Join("testdata", "stale_"+strconv.Itoa(os.Getpid()))
-	t.Cleanup(func() { os.RemoveAll(root) })
-	files := map[string]string{
-		"db/models.go":       "package db\n\ntype Item struct {\n\tID   int64\n\tName int32\n}\n",
-		"db/" + bindingsFile: staleBindings,
-		"catalog/catalog.go": `package catalog
+	for _, old := range []bool{true, false} {
+		root := filepath.Join("testdata", "stale_"+strconv.Itoa(os.Getpid())+"_"+strconv.FormatBool(old))
+		t.Cleanup(func() { os.RemoveAll(root) })
+		files := map[string]string{
+			"db/models.go": "package db\n\ntype Item struct {\n\tID   int64\n\tName int32\n}\n\ntype Order struct{ ID int64 }\n",
+			"catalog/catalog.go": `package catalog
 
 import (
 	"github.com/aquila-go/aquila/cmd/aquilagen/` + filepath.ToSlash(root) + `/db"
@@ -185,27 +201,43 @@ import (
 )
 
 func Tables() []*model.TableDef {
-	return []*model.TableDef{model.Table("items", model.Col("id", model.BigInt).PrimaryKey(), model.Col("name", model.Integer))}
+	return []*model.TableDef{
+		model.Table("items", model.Col("id", model.BigInt).PrimaryKey(), model.Col("name", model.Integer)),
+		model.Table("orders", model.Col("id", model.BigInt).PrimaryKey()),
+	}
 }
 
-func New(reg *model.Registry) (*db.Bindings, error) { return db.NewBindings(reg) }
-`,
-	}
-	for name, src := range files {
-		path := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	outs := []output{{dir: filepath.Join(root, "db"), naming: naming{initialisms: map[string]bool{"id": true}}}}
-	got, err := bindingsFiles(outs, "./"+filepath.ToSlash(root)+"/catalog.Tables")
+func New(reg *model.Registry) (*model.Binding[db.Item], *model.Binding[db.Order], error) {
+	b, err := db.NewBindings(reg)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	if !bytes.Contains(got[0], []byte(`model.Int32("name", func(r *Item) int32 { return r.Name })`)) {
-		t.Errorf("regenerated bindings do not bind the new type:\n%s", got[0])
+	o, err := db.BindOrders(reg, "id")
+	return b.Items, o, err
+}
+`,
+		}
+		if old {
+			files["db/"+bindingsFile] = staleBindings
+		}
+		for name, src := range files {
+			path := filepath.Join(root, name)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		outs := []output{{dir: filepath.Join(root, "db"), naming: naming{initialisms: map[string]bool{"id": true}}}}
+		got, err := bindingsFiles(outs, "./"+filepath.ToSlash(root)+"/catalog.Tables")
+		if err != nil {
+			t.Fatalf("old file %v: %v", old, err)
+		}
+		for _, want := range []string{`model.Int32("name", func(r *Item) int32 { return r.Name })`, "func BindOrders("} {
+			if !bytes.Contains(got[0], []byte(want)) {
+				t.Errorf("old file %v: regenerated bindings lack %s:\n%s", old, want, got[0])
+			}
+		}
 	}
 }

@@ -105,9 +105,10 @@ func splitFunc(s string) (pkg, fn string, err error) {
 // tables function, makes a registry of its tables and prints them with the
 // fields of the row types in pkgs. The program is never written into the
 // module: it lives in a temporary directory and reaches the module through
-// go run -overlay, which also replaces each package's stale bindings file
-// by a stub (see stubBindings), so that a schema change that breaks the old
-// generated code does not stop the code that replaces it.
+// go run -overlay, which also puts a stub in place of each package's
+// bindings file (see stubBindings), so that neither a schema change that
+// breaks the old generated code nor code written for bindings not yet
+// generated stops the code that replaces it.
 func describe(tablesFunc string, pkgs []rowPackage) (describeOutput, error) {
 	var out describeOutput
 	root, err := moduleRoot()
@@ -143,12 +144,9 @@ func describe(tablesFunc string, pkgs []rowPackage) (describeOutput, error) {
 	runDir := filepath.Join(root, "aquilagen_describe_"+strconv.Itoa(os.Getpid()))
 	replace := map[string]string{filepath.Join(runDir, "main.go"): mainFile}
 	for i, p := range pkgs {
-		stub, ok, err := stubBindings(p.Dir)
+		stub, err := stubBindings(p.Dir)
 		if err != nil {
 			return out, err
-		}
-		if !ok {
-			continue
 		}
 		f := filepath.Join(tmp, "stub"+strconv.Itoa(i)+".go")
 		if err := os.WriteFile(f, stub, 0o644); err != nil {
@@ -197,7 +195,7 @@ import (
 
 	tables {{printf "%q" .Tables}}
 {{- range $i, $p := .Pkgs}}
-	rows{{$i}} {{printf "%q" $p.ImportPath}}
+	{{if $p.Types}}rows{{$i}}{{else}}_{{end}} {{printf "%q" $p.ImportPath}}
 {{- end}}
 )
 
