@@ -90,8 +90,9 @@
 //
 // Every flag falls back to an environment variable named in its help
 // text: DATABASE_URL for -database-url, and EnvPrefix (default AQUILA)
-// plus the flag's name for the others (AQUILA_ADDR, AQUILA_MAX_CONNS,
-// AQUILA_LOAD_TABLE, ...). A flag on the command line wins; a malformed
+// plus the flag's name, qualified by its command where the name alone
+// would be unclear, for the others (AQUILA_ADDR, AQUILA_MAX_CONNS,
+// AQUILA_LOAD_TABLE, AQUILA_MIGRATE_DIFF_CHECK, ...). A flag on the command line wins; a malformed
 // variable is an error that names it. Run exits 0 on success, 1 on a
 // failure and 2 on a command-line mistake.
 //

@@ -37,9 +37,12 @@ func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
 	fset := m.newFlagSet("migrate diff", "migrate [flags] diff [-check] [-rename FROM=TO]... [-allow-destructive] [-dir DIR] NAME")
 	dir := m.dirFlag(fset)
 	check := fset.Bool("check", false, "write nothing; exit 1 naming the differences when a migration would be written")
+	fset.fromEnv("check", "MIGRATE_DIFF_CHECK")
 	var renames []string
 	fset.Var(&listVar{&renames}, "rename", "declare a rename, TABLE=NEW or TABLE.COLUMN=NEW, instead of a drop and an add (repeatable)")
+	fset.fromEnv("rename", "MIGRATE_DIFF_RENAMES")
 	allow := fset.Bool("allow-destructive", false, "allow dropping tables and columns and narrowing column types")
+	fset.fromEnv("allow-destructive", "MIGRATE_DIFF_ALLOW_DESTRUCTIVE")
 	queries := m.queriesFlag(fset)
 	if err := fset.parse(args); err != nil {
 		return err

@@ -21,6 +21,7 @@ func migrateLint(_ context.Context, m *migrateRun, args []string) error {
 	dir := m.dirFlag(fset)
 	queries := m.queriesFlag(fset)
 	list := fset.Bool("rules", false, "print the rules with why they matter and what to write instead")
+	fset.fromEnv("rules", "MIGRATE_LINT_RULES")
 	if err := fset.parse(args); err != nil {
 		return err
 	}

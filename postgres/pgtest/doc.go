@@ -9,7 +9,7 @@
 //
 //	func TestCreateAuthor(t *testing.T) {
 //		t.Parallel()
-//		pool := pg.Pool(t, schema.Migrations) // fs.FS with 00001_catalog.sql, ...
+//		pool := pg.Pool(t, schema.FS) // fs.FS with 00001_catalog.sql, ...
 //		// ... use pool; the database is dropped when the test passes
 //	}
 //
