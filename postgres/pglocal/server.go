@@ -358,6 +358,26 @@ func (s *Server) Stop(ctx context.Context) error {
 	return shutdown(ctx, s.proc, s.logger)
 }
 
+// Crash ends the server abruptly with sig sent to the postmaster and waits
+// for it to exit: syscall.SIGQUIT is PostgreSQL's immediate shutdown (no
+// checkpoint; the next start on the same Dir runs crash recovery, like
+// pg_ctl -m immediate), syscall.SIGKILL a crash of the postmaster itself.
+// Fault drills use it; afterwards Stop does nothing and Start on the same
+// Config brings the server back.
+func (s *Server) Crash(ctx context.Context, sig os.Signal) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return nil
+	}
+	s.stopped = true
+	if !s.proc.SignalAndWait(ctx, sig, stopFastTimeout) {
+		s.proc.Kill()
+		return fmt.Errorf("pglocal: postgres pid %d did not exit on %v, killed", s.proc.Pid(), sig)
+	}
+	return nil
+}
+
 // shutdown stops the server p and waits for it to exit: fast shutdown until
 // ctx is done or stopFastTimeout passes, then immediate shutdown, then
 // SIGKILL.
