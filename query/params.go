@@ -68,7 +68,9 @@ type Endpoint[T any] struct {
 
 type filterSpec struct {
 	Filter
-	class class
+	class    class
+	table    string // the table of Column: the endpoint's or the Path's last
+	nullable bool
 }
 
 // NewEndpoint checks cfg against t's metadata: every filter column and
@@ -143,7 +145,7 @@ func NewEndpoint[T any](t *Table[T], cfg EndpointConfig) (*Endpoint[T], error) {
 				return nil, &Error{Table: m.name, Column: f.Column, Err: ErrOperator}
 			}
 		}
-		e.filters[f.Param] = &filterSpec{Filter: f, class: c}
+		e.filters[f.Param] = &filterSpec{Filter: f, class: c, table: m.name, nullable: m.cols[ci].nullable}
 		e.names = append(e.names, f.Param)
 	}
 	e.names = append(e.names, cfg.SortParam, cfg.LimitParam, cfg.AfterParam)

@@ -273,3 +273,50 @@ func TestCheckNames(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	t.Parallel()
+	c := newCatalog(t)
+	d := c.endpoint.Describe()
+	type row struct {
+		param, column, table string
+		kind                 query.Kind
+		nullable             bool
+		ops                  []query.Op
+	}
+	var got []row
+	for _, f := range d.Filters {
+		got = append(got, row{f.Param, f.Column, f.Table, f.Kind, f.Nullable, f.Ops})
+	}
+	want := []row{
+		{"author_id", "author_id", "books", query.KindInt64, false, []query.Op{query.OpEq, query.OpIn}},
+		{"published_after", "published_on", "books", query.KindDate, false, []query.Op{query.OpGt}},
+		{"published_before", "published_on", "books", query.KindDate, false, []query.Op{query.OpLt}},
+		{"tag", "name", "tags", query.KindText, false, []query.Op{query.OpEq, query.OpIn}},
+		{"title", "title", "books", query.KindText, false, []query.Op{query.OpIContains, query.OpEq, query.OpPrefix}},
+		{"price_cents", "price_cents", "books", query.KindInt32, false, []query.Op{query.OpEq, query.OpLt, query.OpLe, query.OpGt, query.OpGe, query.OpBetween}},
+		{"attributes", "attributes", "books", query.KindNone, true, []query.Op{query.OpIsNull}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("filters:\n got %v\nwant %v", got, want)
+	}
+	if d.SortParam != "order" || d.LimitParam != "limit" || d.AfterParam != "after" ||
+		d.DefaultLimit != 20 || d.MaxLimit != 100 || d.MaxListValues != 100 || d.MaxValueLen != 1024 ||
+		!reflect.DeepEqual(d.Sort, []string{"published_on", "title", "price_cents", "id"}) ||
+		len(d.DefaultSort) != 1 || d.DefaultSort[0].Column() != "published_on" || !d.DefaultSort[0].Descending() {
+		t.Fatalf("description: %+v", d)
+	}
+	// The description is the caller's: changing it changes nothing.
+	d.Filters[0].Ops[0], d.Sort[0] = query.OpNe, "nope"
+	if _, err := c.endpoint.Parse(mustQuery(t, "author_id=1&order=published_on")); err != nil {
+		t.Fatal(err)
+	}
+	if again := c.endpoint.Describe(); again.Filters[0].Ops[0] != query.OpEq || again.Sort[0] != "published_on" {
+		t.Fatalf("Describe shares its slices: %+v", again)
+	}
+	// A value's format is the one the rejection names.
+	_, err := c.endpoint.Parse(mustQuery(t, "published_after=tomorrow"))
+	if err == nil || !strings.Contains(err.Error(), query.KindDate.Format()) {
+		t.Fatalf("rejection %v does not name %q", err, query.KindDate.Format())
+	}
+}

@@ -20,39 +20,39 @@ func parseValue(s string, c class) (any, string) {
 	case classInt16:
 		n, err := strconv.ParseInt(s, 10, 16)
 		if err != nil {
-			return nil, "want an integer between -32768 and 32767"
+			return nil, "want " + KindInt16.Format()
 		}
 		return n, ""
 	case classInt32:
 		n, err := strconv.ParseInt(s, 10, 32)
 		if err != nil {
-			return nil, "want a 32-bit integer"
+			return nil, "want " + KindInt32.Format()
 		}
 		return n, ""
 	case classInt64:
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return nil, "want a 64-bit integer"
+			return nil, "want " + KindInt64.Format()
 		}
 		return n, ""
 	case classFloat:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, "want a finite number"
+			return nil, "want " + KindFloat.Format()
 		}
 		return f, ""
 	case classNumeric:
 		if !decimal(s) {
-			return nil, "want a decimal number"
+			return nil, "want " + KindDecimal.Format()
 		}
 		var n pgtype.Numeric
 		if err := n.Scan(s); err != nil {
-			return nil, "want a decimal number"
+			return nil, "want " + KindDecimal.Format()
 		}
 		return n, ""
 	case classText:
 		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-			return nil, "want UTF-8 text without NUL"
+			return nil, "want " + KindText.Format()
 		}
 		return s, ""
 	case classBool:
@@ -62,11 +62,11 @@ func parseValue(s string, c class) (any, string) {
 		case "false", "0":
 			return false, ""
 		}
-		return nil, "want true or false"
+		return nil, "want " + KindBool.Format()
 	case classDate:
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return nil, "want a date YYYY-MM-DD"
+			return nil, "want " + KindDate.Format()
 		}
 		return t, ""
 	case classTimestamp, classTimestampTZ:
@@ -79,11 +79,11 @@ func parseValue(s string, c class) (any, string) {
 		if t, err := time.Parse(time.DateOnly, s); err == nil {
 			return t, ""
 		}
-		return nil, "want an RFC 3339 time or a date YYYY-MM-DD"
+		return nil, "want " + KindTimestamp.Format()
 	case classUUID:
 		u, ok := parseUUID(s)
 		if !ok {
-			return nil, "want a UUID"
+			return nil, "want " + KindUUID.Format()
 		}
 		return u, ""
 	}
