@@ -82,10 +82,10 @@ func (b *Binding[T]) Table() *TableDef { return b.table }
 func (b *Binding[T]) Columns() []string { return slices.Clone(b.columns) }
 
 // WithValidate returns a copy of b whose bulk operations call fn on every
-// row before it is sent (Aquilia's pre-save signal). For a slice, every row
-// is validated before anything is sent; for a stream, each row is validated
-// as it arrives. A non-nil error stops the operation, rolls it back and is
-// returned inside a *RowError with the row's index.
+// row before it is sent. For a slice, every row is validated before
+// anything is sent; for a stream, each row is validated as it arrives. A
+// non-nil error stops the operation, rolls it back and is returned inside
+// a *RowError with the row's index.
 func (b *Binding[T]) WithValidate(fn func(row *T) error) *Binding[T] {
 	c := *b
 	c.validate = fn

@@ -131,8 +131,8 @@
 // Go type against its column's type when the program starts, and bulk
 // operations then encode PostgreSQL's binary COPY format straight from the
 // typed values into a reused buffer that pgconn streams: no []any, no
-// interface boxing, no per-value codec lookup, and no allocation per row
-// (pgx.CopyFrom costs about 6 allocations per 7-column row). Bind takes a
+// interface boxing, no per-value codec lookup, and no allocation per row.
+// Bind takes a
 // values function instead,
 //
 //	b, err := model.Bind(reg.Table("books"), []string{"author_id", "isbn"},
@@ -160,7 +160,7 @@
 // sqlc's :copyfrom) cannot do, by copying into a temporary table and moving
 // the rows with one INSERT … SELECT … ON CONFLICT.
 //
-// Hooks are set on a binding, like Aquilia's model signals: WithValidate
+// Hooks are set on a binding: WithValidate
 // runs on every row before it is sent (for a slice, on all rows before
 // anything is sent), and WithAfterCommit receives the number of rows once
 // the transaction has committed.

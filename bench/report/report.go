@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,7 +81,7 @@ func (rp *report) header() {
 	rp.p("Every phase ran %d times, interleaved (all contenders of a phase run back to back within one repetition). "+
 		"A figure is the **median over the repetitions**; a ratio is the **median of the per-repetition ratios** of two "+
 		"contenders that ran back to back, so load that both shared cancels. Every number below was measured by this run; "+
-		"the only numbers typed in are the Python seed's figures and the targets of issue 6, both marked as such. "+
+		"the only numbers typed in are the Python seed's figures and the performance targets, both marked as such. "+
 		"Raw `go test` output (benchstat reads it) is in [results/](results/).", rp.opts.reps)
 	rp.p("")
 }
@@ -96,9 +94,9 @@ func mark(met bool) string {
 }
 
 func (rp *report) targets() {
-	rp.p("## Targets (issue 6)")
+	rp.p("## Performance targets")
 	rp.p("")
-	rp.p("| target (typed in from issue 6) | measured | |")
+	rp.p("| target (typed in) | measured | |")
 	rp.p("|---|---|---|")
 	di := rp.diSummary()
 	if m, n := rp.res.median("SeedDIRequest/services=3/log=discard", "ns/op"); n > 0 {
@@ -532,86 +530,4 @@ func (rp *report) methodSection() {
 	sort.Strings(names)
 	rp.p("- Raw output: %s.", strings.Join(mapStrings(names, func(s string) string { return "[results/" + s + ".txt](results/" + s + ".txt)" }), ", "))
 	rp.p("")
-}
-
-func mapStrings(s []string, f func(string) string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[i] = f(v)
-	}
-	return out
-}
-
-// Formatting.
-
-func fmtNs(ns float64) string {
-	switch {
-	case math.IsNaN(ns):
-		return "–"
-	case ns < 10:
-		return fmt.Sprintf("%.2f ns", ns)
-	case ns < 1000:
-		return fmt.Sprintf("%.0f ns", ns)
-	case ns < 1e6:
-		return fmt.Sprintf("%.1f µs", ns/1e3)
-	case ns < 1e9:
-		return fmt.Sprintf("%.2f ms", ns/1e6)
-	default:
-		return fmt.Sprintf("%.2f s", ns/1e9)
-	}
-}
-
-func fmtRatio(r float64) string {
-	if math.IsNaN(r) || math.IsInf(r, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f×", r)
-}
-
-func fmtFactor(r float64) string {
-	switch {
-	case math.IsNaN(r) || math.IsInf(r, 0) || r == 0:
-		return "–"
-	case r >= 100:
-		return fmt.Sprintf("%.0f×", r)
-	case r >= 10:
-		return fmt.Sprintf("%.1f×", r)
-	default:
-		return fmt.Sprintf("%.2f×", r)
-	}
-}
-
-func fmtPct(r float64) string {
-	if math.IsNaN(r) || math.IsInf(r, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.0f %%", r*100)
-}
-
-// fmtInt formats a count with thin-space thousands separators.
-func fmtInt(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	s := strconv.FormatInt(int64(math.Round(v)), 10)
-	var out []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
-
-// fmtNum formats B/op and allocs/op: integers as such, fractions with one
-// decimal.
-func fmtNum(v float64) string {
-	if math.IsNaN(v) {
-		return "–"
-	}
-	if v == math.Trunc(v) || v >= 100 {
-		return fmtInt(v)
-	}
-	return fmt.Sprintf("%.1f", v)
 }
