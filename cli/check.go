@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/aquila-go/aquila/model"
 )
 
@@ -27,16 +25,11 @@ func checkCmd(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	dsn, stop, err := r.connect(ctx, db)
+	conn, closeConn, err := r.dial(ctx, db)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	defer closeConn()
 
 	var opts []model.CheckOption
 	if *schemaName != "" {

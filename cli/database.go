@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/postgres/pglocal"
 )
@@ -41,6 +43,21 @@ func database(ctx context.Context, url, dataDir string, log *slog.Logger) (dsn s
 // the embedded server, if started, logs warnings only.
 func (r *runner) connect(ctx context.Context, db dbFlags) (string, func(), error) {
 	return database(ctx, db.url, db.dataDir, newLogger(r.stderr, slog.LevelWarn))
+}
+
+// dial connects one connection for check and load, starting the embedded
+// server when no DSN is given; closeFn closes both.
+func (r *runner) dial(ctx context.Context, db dbFlags) (conn *pgx.Conn, closeFn func(), err error) {
+	dsn, stop, err := r.connect(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err = pgx.Connect(ctx, dsn)
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("connect: %w", err)
+	}
+	return conn, func() { conn.Close(context.WithoutCancel(ctx)); stop() }, nil
 }
 
 // migrator opens the service's migrations on dsn.

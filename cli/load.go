@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/aquila-go/aquila/model"
 )
 
@@ -137,16 +135,11 @@ func loadCmd(ctx context.Context, r *runner, args []string) error {
 		return err
 	}
 
-	dsn, stop, err := r.connect(ctx, dbf)
+	conn, closeConn, err := r.dial(ctx, dbf)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	defer closeConn()
 
 	start := time.Now()
 	opts := []model.BulkOption{model.WithChunkSize(*chunk)}

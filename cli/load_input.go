@@ -99,6 +99,7 @@ func (l *layout) checkNulls(line int64, row []any, obj map[string]json.RawMessag
 // ndjsonSource reads one JSON object per line; blank lines are skipped.
 type ndjsonSource struct {
 	sc        *bufio.Scanner
+	lineNo    int64 // the line read last
 	lay       *layout
 	first     map[string]json.RawMessage // the first object, read to find the columns
 	firstLine int64
@@ -111,42 +112,42 @@ type ndjsonSource struct {
 func newNDJSONSource(in io.Reader, t *model.TableDef, names []string) (*ndjsonSource, error) {
 	s := &ndjsonSource{sc: bufio.NewScanner(in)}
 	s.sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	var line int64
-	for s.sc.Scan() {
-		line++
-		b := bytes.TrimSpace(s.sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		obj, err := parseObject(b, line)
-		if err != nil {
-			return nil, err
-		}
-		s.first, s.firstLine = obj, line
-		break
+	first, err := s.next()
+	if err != nil {
+		return nil, err
 	}
-	if err := s.sc.Err(); err != nil {
-		return nil, &loadError{Line: line + 1, Err: err}
-	}
+	s.first, s.firstLine = first, max(s.lineNo, 1)
 	if names == nil {
 		for _, n := range t.Columns() {
 			c := t.Column(n)
-			if _, ok := s.first[n]; ok || (!c.HasDefault() && !c.GeneratedAlways()) {
+			if _, ok := first[n]; ok || (!c.HasDefault() && !c.GeneratedAlways()) {
 				names = append(names, n)
 			}
 		}
-		for k := range s.first {
+		for k := range first {
 			if t.Column(k) == nil {
 				names = append(names, k) // newLayout names it
 			}
 		}
 	}
-	lay, err := newLayout(t, names, max(s.firstLine, 1))
-	if err != nil {
+	if s.lay, err = newLayout(t, names, s.firstLine); err != nil {
 		return nil, err
 	}
-	s.lay = lay
 	return s, nil
+}
+
+// next reads the next object, or nil at the end of the input.
+func (s *ndjsonSource) next() (map[string]json.RawMessage, error) {
+	for s.sc.Scan() {
+		s.lineNo++
+		if b := bytes.TrimSpace(s.sc.Bytes()); len(b) > 0 {
+			return parseObject(b, s.lineNo)
+		}
+	}
+	if err := s.sc.Err(); err != nil {
+		return nil, &loadError{Line: s.lineNo + 1, Err: err}
+	}
+	return nil, nil
 }
 
 func parseObject(b []byte, line int64) (map[string]json.RawMessage, error) {
@@ -166,41 +167,22 @@ func (s *ndjsonSource) line(row int64) int64 { return s.lines.line(row) }
 
 func (s *ndjsonSource) rows() iter.Seq2[[]any, error] {
 	return func(yield func([]any, error) bool) {
-		if s.first == nil {
-			return
-		}
-		var n int64
-		emit := func(obj map[string]json.RawMessage, line int64) bool {
+		obj, line := s.first, s.firstLine
+		for n := int64(0); obj != nil; n++ {
 			row, err := s.row(obj, line)
 			if err != nil {
 				yield(nil, err)
-				return false
+				return
 			}
 			s.lines.add(n, line)
-			n++
-			return yield(row, nil)
-		}
-		if !emit(s.first, s.firstLine) {
-			return
-		}
-		line := s.firstLine
-		for s.sc.Scan() {
-			line++
-			b := bytes.TrimSpace(s.sc.Bytes())
-			if len(b) == 0 {
-				continue
+			if !yield(row, nil) {
+				return
 			}
-			obj, err := parseObject(b, line)
-			if err != nil {
+			if obj, err = s.next(); err != nil {
 				yield(nil, err)
 				return
 			}
-			if !emit(obj, line) {
-				return
-			}
-		}
-		if err := s.sc.Err(); err != nil {
-			yield(nil, &loadError{Line: line + 1, Err: err})
+			line = s.lineNo
 		}
 	}
 }

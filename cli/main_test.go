@@ -14,10 +14,6 @@ import (
 	"github.com/aquila-go/aquila/postgres/pgtest"
 )
 
-var pg = pgtest.New()
-
-func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }
-
 // fixtureTables is the test service's metadata: customers, and items with
 // a column of every type model knows, arrays included.
 func fixtureTables() []*model.TableDef {
@@ -77,27 +73,34 @@ func run(svc cli.Service, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func exec1(t *testing.T, dsn, sql string, args ...any) {
+// connect opens a connection to dsn for the test.
+func connect(t *testing.T, dsn string) *pgx.Conn {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), sql, args...); err != nil {
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+func exec1(t *testing.T, dsn, sql string, args ...any) {
+	t.Helper()
+	if _, err := connect(t, dsn).Exec(context.Background(), sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
 
-// query1 scans one row of sql.
+// query1 scans the one row of sql.
 func query1(t *testing.T, dsn, sql string, dst ...any) {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if err := conn.QueryRow(context.Background(), sql).Scan(dst...); err != nil {
+	if err := connect(t, dsn).QueryRow(context.Background(), sql).Scan(dst...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
+
+// pg gives each test its own database on one embedded server per test
+// binary.
+var pg = pgtest.New()
+
+func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }

@@ -11,8 +11,9 @@ import (
 )
 
 // migrateCommand is one entry of migrate's subcommand table. A subcommand
-// parses its own flags and arguments from args; one that works on a
-// database gets it through m.open.
+// parses its own flags and arguments from args (the migrate flags before
+// its name are parsed already); one that works on the database opens it
+// with m.open, or is made with withMigrator.
 type migrateCommand struct {
 	name     string
 	synopsis string // after "migrate [flags] "
@@ -23,10 +24,10 @@ type migrateCommand struct {
 // migrateCommands is migrate's subcommand table, in usage order.
 func migrateCommands() []migrateCommand {
 	return []migrateCommand{
-		{"up", "up", "apply every pending migration", migrateUp},
-		{"down", "down", "roll back the latest applied migration", migrateDown},
-		{"status", "status", "list every migration with its state", migrateStatus},
-		{"version", "version", "print the database's schema version", migrateVersion},
+		{"up", "up", "apply every pending migration", withMigrator("up", migrateUp)},
+		{"down", "down", "roll back the latest applied migration", withMigrator("down", migrateDown)},
+		{"status", "status", "list every migration with its state", withMigrator("status", migrateStatus)},
+		{"version", "version", "print the database's schema version", withMigrator("version", migrateVersion)},
 		{"create", "create [-dir DIR] NAME", "write the next numbered, empty migration file", migrateCreate},
 		{"diff", "diff [-check] [-rename FROM=TO] [-allow-destructive] [-dir DIR] NAME",
 			"write the next migration from the model metadata (-check: exit 1 if one is due)", migrateDiff},
@@ -86,27 +87,27 @@ func migrateCmd(ctx context.Context, r *runner, args []string) error {
 	return fs.usageError("unknown migrate command %q (want one of %s)", fs.Arg(0), migrateNames())
 }
 
-// noArgs parses a subcommand that takes no flags and no arguments.
-func (m *migrateRun) noArgs(name string, args []string) error {
-	fs := m.newFlagSet("migrate "+name, "migrate [flags] "+name)
-	if err := fs.parse(args); err != nil {
-		return err
+// withMigrator makes a subcommand that takes no arguments and runs fn on
+// the service's migrations over the database.
+func withMigrator(name string, fn func(ctx context.Context, m *migrateRun, mg *postgres.Migrator) error) func(context.Context, *migrateRun, []string) error {
+	return func(ctx context.Context, m *migrateRun, args []string) error {
+		fs := m.newFlagSet("migrate "+name, "migrate [flags] "+name)
+		if err := fs.parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() != 0 {
+			return fs.usageError("migrate %s takes no arguments", name)
+		}
+		mg, closeFn, err := m.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		return fn(ctx, m, mg)
 	}
-	if fs.NArg() != 0 {
-		return fs.usageError("migrate %s takes no arguments", name)
-	}
-	return nil
 }
 
-func migrateUp(ctx context.Context, m *migrateRun, args []string) error {
-	if err := m.noArgs("up", args); err != nil {
-		return err
-	}
-	mg, closeFn, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
+func migrateUp(ctx context.Context, m *migrateRun, mg *postgres.Migrator) error {
 	res, err := mg.Up(ctx)
 	for _, r := range res {
 		fmt.Fprintf(m.stdout, "OK   %s (%s)\n", r.Source.Path, r.Duration.Round(time.Millisecond))
@@ -120,15 +121,7 @@ func migrateUp(ctx context.Context, m *migrateRun, args []string) error {
 	return nil
 }
 
-func migrateDown(ctx context.Context, m *migrateRun, args []string) error {
-	if err := m.noArgs("down", args); err != nil {
-		return err
-	}
-	mg, closeFn, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
+func migrateDown(ctx context.Context, m *migrateRun, mg *postgres.Migrator) error {
 	r, err := mg.Down(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate down: %w", err)
@@ -137,15 +130,7 @@ func migrateDown(ctx context.Context, m *migrateRun, args []string) error {
 	return nil
 }
 
-func migrateStatus(ctx context.Context, m *migrateRun, args []string) error {
-	if err := m.noArgs("status", args); err != nil {
-		return err
-	}
-	mg, closeFn, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
+func migrateStatus(ctx context.Context, m *migrateRun, mg *postgres.Migrator) error {
 	st, err := mg.Status(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate status: %w", err)
@@ -162,15 +147,7 @@ func migrateStatus(ctx context.Context, m *migrateRun, args []string) error {
 	return tw.Flush()
 }
 
-func migrateVersion(ctx context.Context, m *migrateRun, args []string) error {
-	if err := m.noArgs("version", args); err != nil {
-		return err
-	}
-	mg, closeFn, err := m.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
+func migrateVersion(ctx context.Context, m *migrateRun, mg *postgres.Migrator) error {
 	v, err := mg.GetDBVersion(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate version: %w", err)

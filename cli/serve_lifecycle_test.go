@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -16,29 +17,53 @@ import (
 	"github.com/aquila-go/aquila/cli"
 )
 
-// serving is serve running in-process.
+// serving is serve running in-process on a port of its choosing.
 type serving struct {
 	base string
 	stop func() (int, string) // cancels serve and returns its exit code and logs
 }
 
+// startServe runs serve on 127.0.0.1:0 and takes the address from its
+// "listening" log line.
 func startServe(t *testing.T, svc cli.Service, args ...string) serving {
 	t.Helper()
-	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
+	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Run(ctx, svc, append([]string{"serve", "-addr", addr, "-min-idle-conns", "1", "-max-conns", "2"}, args...), io.Discard, &logs)
+		code := cli.Run(ctx, svc, append([]string{"serve", "-addr", "127.0.0.1:0", "-min-idle-conns", "1", "-max-conns", "2"}, args...), io.Discard, pw)
+		pw.Close()
+		done <- code
+	}()
+	addr := make(chan string, 1)
+	logs := make(chan string, 1)
+	go func() {
+		var all strings.Builder
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			all.WriteString(sc.Text() + "\n")
+			if _, a, ok := strings.Cut(sc.Text(), "msg=listening addr="); ok {
+				addr <- a
+			}
+		}
+		logs <- all.String()
 	}()
 	var once sync.Once
 	var code int
+	var out string
 	stop := func() (int, string) {
-		once.Do(func() { cancel(); code = <-done })
-		return code, logs.String()
+		once.Do(func() { cancel(); code = <-done; out = <-logs })
+		return code, out
 	}
 	t.Cleanup(func() { stop() })
-	return serving{base: "http://" + addr, stop: stop}
+	select {
+	case a := <-addr:
+		return serving{base: "http://" + a, stop: stop}
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not log its address within 30s")
+		return serving{}
+	}
 }
 
 // TestServeLifecycle runs serve with a handler that waits until released:
@@ -119,8 +144,7 @@ func TestServeHandlerErrorFails(t *testing.T) {
 	svc.Handler = func(context.Context, *cli.Deps) (http.Handler, func(), error) {
 		return nil, nil, errors.New("no cursor key")
 	}
-	addr := freeAddr(t)
-	code, _, errb := run(svc, "serve", "-addr", addr, "-database-url", pg.URL(t, nil), "-min-idle-conns", "1")
+	code, _, errb := run(svc, "serve", "-addr", "127.0.0.1:0", "-database-url", pg.URL(t, nil), "-min-idle-conns", "1")
 	if code != 1 || !strings.Contains(errb, "shop: start: handler: no cursor key") || !strings.Contains(errb, "database pools closed") {
 		t.Fatalf("exit %d, want 1 naming the handler's error after closing the pool\n%s", code, errb)
 	}
