@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/pressly/goose/v3"
 
-	"github.com/aquila-go/aquila/migratelint"
 	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres"
 )
@@ -131,12 +130,8 @@ func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range findings {
-		fmt.Fprintln(m.stdout, f)
-	}
-	if len(findings) > 0 {
-		return fmt.Errorf("%w: %d in the new migration: it was written; make it safe, or mark each statement that is safe here with -- aquila:lint-ignore RULE reason (migrate lint -rules explains them)",
-			migratelint.ErrFindings, len(findings))
+	if err := m.report(findings, " in the migration just written"); err != nil {
+		return err
 	}
 	fmt.Fprintln(m.stdout, "next: review the file, then go generate ./... (sqlc reads the migrations)")
 	return nil

@@ -39,14 +39,20 @@ func migrateLint(_ context.Context, m *migrateRun, args []string) error {
 	if err != nil {
 		return err
 	}
+	return m.report(findings, "")
+}
+
+// report prints findings and returns ErrFindings when there is any; what
+// says where they are ("" for the migrations).
+func (m *migrateRun) report(findings []migratelint.Finding, what string) error {
 	for _, f := range findings {
 		fmt.Fprintln(m.stdout, f)
 	}
-	if len(findings) > 0 {
-		return fmt.Errorf("%w: %d (fix them, or mark each with -- aquila:lint-ignore RULE reason; migrate lint -rules explains them)",
-			migratelint.ErrFindings, len(findings))
+	if len(findings) == 0 {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("%w: %d%s: make them safe, or mark each statement that is safe here with -- aquila:lint-ignore RULE reason (migrate lint -rules explains the rules)",
+		migratelint.ErrFindings, len(findings), what)
 }
 
 // queriesFlag registers -queries, the directory of the sqlc query files

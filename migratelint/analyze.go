@@ -69,6 +69,15 @@ func (c *cursor) split() [][]token {
 		return nil
 	}
 	c.i++
+	return c.list(true)
+}
+
+// rest returns the remaining tokens cut at top-level commas.
+func (c *cursor) rest() [][]token { return c.list(false) }
+
+// list cuts the tokens from the cursor at top-level commas, up to the end
+// or, when closed, past the parenthesis that closes the list.
+func (c *cursor) list(closed bool) [][]token {
 	var out [][]token
 	var cur []token
 	depth := 0
@@ -79,7 +88,7 @@ func (c *cursor) split() [][]token {
 			depth++
 		case (t.op(")") || t.op("]")) && depth > 0:
 			depth--
-		case t.op(")"):
+		case t.op(")") && closed:
 			c.i++
 			return append(out, cur)
 		case t.op(",") && depth == 0:
@@ -89,29 +98,7 @@ func (c *cursor) split() [][]token {
 		}
 		cur = append(cur, t)
 	}
-	return append(out, cur)
-}
-
-// rest returns the remaining tokens cut at top-level commas.
-func (c *cursor) rest() [][]token {
-	var out [][]token
-	var cur []token
-	depth := 0
-	for ; !c.done(); c.i++ {
-		t := c.toks[c.i]
-		switch {
-		case t.op("(") || t.op("["):
-			depth++
-		case t.op(")") || t.op("]"):
-			depth--
-		case t.op(",") && depth == 0:
-			out = append(out, cur)
-			cur = nil
-			continue
-		}
-		cur = append(cur, t)
-	}
-	if len(cur) > 0 {
+	if len(cur) > 0 || closed {
 		out = append(out, cur)
 	}
 	return out
