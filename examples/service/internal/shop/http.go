@@ -1,0 +1,119 @@
+package shop
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/aquila-go/aquila/api"
+)
+
+// MaxImportBytes limits a POST /products:import body; it is streamed into
+// COPY, never held in memory.
+const MaxImportBytes = 64 << 20
+
+// Handler serves the shop API. Each request gets its request-scoped
+// services from newRequest, the generated request injector, exactly once.
+type Handler struct {
+	mux        *api.Mux
+	newRequest RequestFunc
+}
+
+// NewHandler registers the routes on mux.
+func NewHandler(mux *api.Mux, newRequest RequestFunc) *Handler {
+	h := &Handler{mux: mux, newRequest: newRequest}
+
+	mux.Handle("POST /customers", h.createCustomer)
+	mux.Handle("GET /customers", h.listCustomers)
+	mux.Handle("GET /customers/{id}", h.getCustomer)
+	mux.Handle("DELETE /customers/{id}", h.deleteCustomer)
+	mux.Handle("GET /customers/{id}/orders", h.customerOrders)
+
+	mux.Handle("POST /products", h.createProduct)
+	mux.Handle("POST /products:import", h.importProducts)
+	mux.Handle("GET /products", h.listProducts)
+	mux.Handle("GET /products/{id}", h.getProduct)
+	mux.Handle("PATCH /products/{id}", h.patchProduct)
+
+	mux.Handle("POST /orders", h.placeOrder)
+	mux.Handle("GET /orders/{id}", h.getOrder)
+	mux.Handle("PUT /orders/{id}/status", h.setOrderStatus)
+
+	mux.Handle("/", func(w http.ResponseWriter, r *http.Request) error {
+		return api.Errorf(api.CodeNotFound, "", "no route for %s %s", r.Method, r.URL.Path)
+	})
+	return h
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// page is the response shape of every list: a full page carries the
+// cursor to pass as after= for the next one.
+type page[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+func pageOf[T any](items []T, limit int32, cursor func(T) string) page[T] {
+	p := page[T]{Items: items}
+	if len(items) > 0 && len(items) == int(limit) {
+		next := cursor(items[len(items)-1])
+		p.Next = &next
+	}
+	return p
+}
+
+// pathID parses a positive integer path value.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, api.Errorf(api.CodeInvalid, name, "must be a positive integer")
+	}
+	return id, nil
+}
+
+// query parses the query string strictly: malformed pairs and parameters
+// outside allowed are errors rather than silently dropped filters.
+func query(r *http.Request, allowed ...string) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, &api.Error{Code: api.CodeInvalid, Message: "malformed query string", Err: err}
+	}
+	for k := range v {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || k == a
+		}
+		if !ok {
+			return nil, api.Errorf(api.CodeInvalid, k, "unknown query parameter")
+		}
+	}
+	return v, nil
+}
+
+// limit parses limit= (default 50, 1 to 500).
+func limit(v url.Values) (int32, error) {
+	s := v.Get("limit")
+	if s == "" {
+		return 50, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 500 {
+		return 0, api.Errorf(api.CodeInvalid, "limit", "must be an integer from 1 to 500")
+	}
+	return int32(n), nil
+}
+
+// idCursor parses after= as an id (default 0: from the start).
+func idCursor(v url.Values) (int64, error) {
+	s := v.Get("after")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, api.Errorf(api.CodeInvalid, "after", "must be a cursor from a previous page")
+	}
+	return n, nil
+}
