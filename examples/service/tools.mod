@@ -8,10 +8,6 @@ tool (
 	github.com/sqlc-dev/sqlc/cmd/sqlc
 )
 
-require github.com/aquila-go/aquila v0.0.0-00010101000000-000000000000
-
-replace github.com/aquila-go/aquila => ../..
-
 require (
 	cel.dev/expr v0.25.3 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect

@@ -64,34 +64,6 @@ func pageOf[T any](items []T, limit int32, cursor func(T) string) page[T] {
 	return p
 }
 
-// pathID parses a positive integer path value.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, api.Errorf(api.CodeInvalid, name, "must be a positive integer")
-	}
-	return id, nil
-}
-
-// query parses the query string strictly: malformed pairs and parameters
-// outside allowed are errors rather than silently dropped filters.
-func query(r *http.Request, allowed ...string) (url.Values, error) {
-	v, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, &api.Error{Code: api.CodeInvalid, Message: "malformed query string", Err: err}
-	}
-	for k := range v {
-		ok := false
-		for _, a := range allowed {
-			ok = ok || k == a
-		}
-		if !ok {
-			return nil, api.Errorf(api.CodeInvalid, k, "unknown query parameter")
-		}
-	}
-	return v, nil
-}
-
 // limit parses limit= (default 50, 1 to 500).
 func limit(v url.Values) (int32, error) {
 	s := v.Get("limit")

@@ -24,7 +24,7 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) getCustomer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (h *Handler) getCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listCustomers(w http.ResponseWriter, r *http.Request) error {
-	v, err := query(r, "after", "limit")
+	v, err := api.CheckParams(r, "after", "limit")
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (h *Handler) listCustomers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -68,11 +68,11 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) customerOrders(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	v, err := query(r, "after", "limit")
+	v, err := api.CheckParams(r, "after", "limit")
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (h *Handler) getProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listProducts(w http.ResponseWriter, r *http.Request) error {
-	v, err := query(r, "after", "tag", "limit")
+	v, err := api.CheckParams(r, "after", "tag", "limit")
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (h *Handler) placeOrder(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) getOrder(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ type StatusInput struct {
 }
 
 func (h *Handler) setOrderStatus(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}

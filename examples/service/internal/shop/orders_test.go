@@ -111,7 +111,9 @@ func TestPlaceOrderAllOrNothing(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE products SET active = false WHERE id = $1`, pen.ID); err != nil {
 		t.Fatal(err)
 	}
-	item := func(p db.Product, n int32) shop.ItemInput { return shop.ItemInput{ProductID: p.ID.String(), Quantity: n} }
+	item := func(p db.Product, n int32) shop.ItemInput {
+		return shop.ItemInput{ProductID: p.ID.String(), Quantity: n}
+	}
 
 	for _, tc := range []struct {
 		name  string

@@ -11,8 +11,9 @@ import (
 // Deps are the app-scoped singletons the request injector builds from;
 // nothing request-scoped is ever stored in it.
 type Deps struct {
-	Router   *postgres.Router
-	Bindings *Bindings
+	Router    *postgres.Router
+	ReadCache *postgres.ReadCache
+	Bindings  *Bindings
 }
 
 // Request holds the request-scoped services, built once per HTTP request
@@ -32,8 +33,13 @@ type RequestFunc func(r *http.Request) *Request
 // request always reads its own writes.
 func ProvideSession(d *Deps) *postgres.Session { return d.Router.Session() }
 
-// ProvideQueries returns the request's sqlc queries.
-func ProvideQueries(s *postgres.Session) db.Querier { return db.New(s.Writer()) }
+// ProvideQueries returns the request's sqlc queries, routed when they
+// were generated: reads run on the session's read scope (a replica, and
+// an identical read in one request reaches the database once; any write
+// of the session empties it), everything else on the primary.
+func ProvideQueries(d *Deps, s *postgres.Session) db.Querier {
+	return db.NewRouted(d.ReadCache.SessionScope(s), s.Writer())
+}
 
 // ProvideWriter is where transactions and COPY run: the session's writer,
 // the primary, so the session knows it wrote.
