@@ -29,14 +29,14 @@ func initHandler(ctx context.Context, d *cli.Deps) (http.Handler, func(), error)
 	router := d.Router
 	readCache := shop.ProvideReadCache(config)
 	modelRegistry := d.Registry
-	bindings, err := shop.NewBindings(modelRegistry)
+	binding, err := shop.ProvideProductImport(modelRegistry)
 	if err != nil {
 		return nil, nil, err
 	}
 	deps := &shop.Deps{
 		Router:    router,
 		ReadCache: readCache,
-		Bindings:  bindings,
+		Products:  binding,
 	}
 	requestFunc := provideRequestFunc(deps)
 	handler := shop.NewHandler(mux, requestFunc)
@@ -50,8 +50,8 @@ func newRequest(d *shop.Deps, r *http.Request) *shop.Request {
 	querier := shop.ProvideQueries(d, session)
 	customerService := shop.NewCustomerService(querier)
 	writer := shop.ProvideWriter(session)
-	bindings := shop.ProvideBindings(d)
-	productService := shop.NewProductService(querier, writer, bindings)
+	binding := shop.ProvideProducts(d)
+	productService := shop.NewProductService(querier, writer, binding)
 	orderService := shop.NewOrderService(querier, writer)
 	request := &shop.Request{
 		Customers: customerService,

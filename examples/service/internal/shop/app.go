@@ -8,15 +8,19 @@ import (
 
 	"github.com/aquila-go/aquila/api"
 	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres"
+
+	"github.com/aquila-go/aquila/examples/service/internal/db"
 )
 
 // AppSet provides the app-scoped singletons from what serve built (the
-// fields of *cli.Deps): the API mux, the COPY bindings and the handler.
+// fields of *cli.Deps): the API mux, the read cache, the products binding
+// and the handler.
 var AppSet = wire.NewSet(
 	ProvideMux,
 	ProvideReadCache,
-	NewBindings,
+	ProvideProductImport,
 	wire.Struct(new(Deps), "*"),
 	NewHandler,
 )
@@ -32,4 +36,12 @@ func ProvideMux(cfg cli.Config, log *slog.Logger, metrics *prometheus.Registry) 
 // (-no-read-cache switches it off).
 func ProvideReadCache(cfg cli.Config) *postgres.ReadCache {
 	return postgres.NewReadCache(postgres.ReadCacheConfig{Disabled: cfg.NoReadCache})
+}
+
+// ProvideProductImport binds products for imports to the generated
+// accessors of db.Product: the columns a client sends, while id and
+// created_at stay the server's. A row type that disagrees with the
+// registry fails here, when serve starts.
+func ProvideProductImport(reg *model.Registry) (*model.Binding[db.Product], error) {
+	return db.BindProducts(reg, "sku", "name", "price", "tags", "active")
 }

@@ -14,7 +14,7 @@ func TestCustomerCRUD(t *testing.T) {
 	ctx := context.Background()
 	s, _ := services(t)
 
-	ann, err := s.Customers.Create(ctx, shop.CustomerInput{Email: "ann@example.com", Name: "Ann", Phone: ptr("+44 20 7946 0000")})
+	ann, err := s.Customers.Create(ctx, shop.CustomerInput{Email: "ann@example.com", Name: "Ann", Phone: new("+44 20 7946 0000")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestCustomerInputRejected(t *testing.T) {
 	}{
 		{shop.CustomerInput{Email: "nobody", Name: "N"}, "email"},
 		{shop.CustomerInput{Email: "n@example.com", Name: ""}, "name"},
-		{shop.CustomerInput{Email: "n@example.com", Name: "N", Phone: ptr("")}, "phone"},
+		{shop.CustomerInput{Email: "n@example.com", Name: "N", Phone: new("")}, "phone"},
 	} {
 		wantError(t, tc.in.Validate(), api.CodeInvalid, tc.field)
 	}

@@ -42,7 +42,7 @@ func TestPlaceAndShipOrder(t *testing.T) {
 	o, err := s.Orders.Place(ctx, shop.OrderInput{
 		CustomerID: ann.ID,
 		Shipping:   address,
-		Note:       ptr("leave at the door"),
+		Note:       new("leave at the door"),
 		Items:      []shop.ItemInput{{ProductID: mug.ID.String(), Quantity: 2}, {ProductID: pen.ID.String(), Quantity: 3}},
 	})
 	if err != nil {

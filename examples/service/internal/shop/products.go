@@ -26,8 +26,8 @@ type ProductService struct {
 // NewProductService is the ProductService provider: q runs the queries,
 // bulk the COPY of an import (the request's primary connection) through
 // the products binding.
-func NewProductService(q db.Querier, bulk model.DB, b *Bindings) *ProductService {
-	return &ProductService{q: q, bulk: bulk, table: b.Products}
+func NewProductService(q db.Querier, bulk model.DB, products *model.Binding[db.Product]) *ProductService {
+	return &ProductService{q: q, bulk: bulk, table: products}
 }
 
 // ProductInput is the body of POST /products and one record of an import.
@@ -107,14 +107,14 @@ func (s *ProductService) SetPrice(ctx context.Context, id pgtype.UUID, price jso
 	return row, api.DBError(err, "product")
 }
 
-// Import writes a stream of products with one COPY, all or nothing: each
+// Import writes a stream of products through COPY, all or nothing: each
 // record is validated as it arrives, and the first bad record (or a
 // constraint violation, such as a SKU that exists) aborts the import with
 // nothing written. The error names the record by its 0-based index,
-// records[i], or the field in it, records[i].sku.
+// records[i], or the field in it, records[i].sku. Memory stays flat
+// whatever the number of records.
 func (s *ProductService) Import(ctx context.Context, records iter.Seq2[ProductInput, error]) (int64, error) {
 	index := int64(-1)
-	skuAt := map[string]int64{}
 	rows := func(yield func(db.Product, error) bool) {
 		for in, err := range records {
 			index++
@@ -122,14 +122,8 @@ func (s *ProductService) Import(ctx context.Context, records iter.Seq2[ProductIn
 			if err == nil {
 				p, err = in.row()
 			}
-			if err == nil {
-				if first, dup := skuAt[p.Sku]; dup {
-					err = api.Errorf(api.CodeConflict, "sku", "repeats records[%d]", first)
-				}
-				skuAt[p.Sku] = index
-			}
 			if err != nil {
-				yield(db.Product{}, &recordError{index: index, err: err})
+				yield(db.Product{}, api.RecordError(index, err, "product"))
 				return
 			}
 			if !yield(p, nil) {
@@ -137,17 +131,16 @@ func (s *ProductService) Import(ctx context.Context, records iter.Seq2[ProductIn
 			}
 		}
 	}
+	// s.bulk is the session's writer: the write empties the read scope.
 	n, err := model.BulkCreateSeq(ctx, s.bulk, s.table, rows)
-	if err == nil {
-		return n, nil
+	if err != nil {
+		// The server names the row of a constraint violation (a SKU taken,
+		// here or earlier in the stream).
+		var rowErr *model.RowError
+		if errors.As(err, &rowErr) {
+			return 0, api.RecordError(rowErr.Row, rowErr.Err, "product")
+		}
+		return 0, api.DBError(err, "product")
 	}
-	var re *recordError
-	if errors.As(err, &re) {
-		return 0, re.apiError()
-	}
-	var rowErr *model.RowError
-	if errors.As(err, &rowErr) {
-		return 0, (&recordError{index: rowErr.Row, err: api.DBError(rowErr.Err, "product")}).apiError()
-	}
-	return 0, api.DBError(err, "product")
+	return n, nil
 }

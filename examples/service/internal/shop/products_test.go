@@ -24,7 +24,7 @@ func TestProductCreateListReprice(t *testing.T) {
 	if !mug.ID.Valid || !mug.Active || !slices.Equal(mug.Tags, []string{"kitchen", "gift"}) {
 		t.Fatalf("created %+v", mug)
 	}
-	if _, err := s.Products.Create(ctx, shop.ProductInput{SKU: "PEN-1", Name: "Pen", Price: number("1"), Active: ptr(false)}); err != nil {
+	if _, err := s.Products.Create(ctx, shop.ProductInput{SKU: "PEN-1", Name: "Pen", Price: number("1"), Active: new(false)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -36,7 +36,7 @@ func TestProductCreateListReprice(t *testing.T) {
 		t.Errorf("price read back as %s, want 12.50", price)
 	}
 
-	gifts, err := s.Products.List(ctx, "", ptr("gift"), 10)
+	gifts, err := s.Products.List(ctx, "", new("gift"), 10)
 	if err != nil || len(gifts) != 1 || gifts[0].Sku != "MUG-1" {
 		t.Fatalf("list tag=gift = %+v, %v", gifts, err)
 	}
@@ -102,7 +102,7 @@ func TestImportProducts(t *testing.T) {
 	if n != 2500 || count(t, pool, "products") != 2500 {
 		t.Fatalf("imported %d, table holds %d, want 2500", n, count(t, pool, "products"))
 	}
-	p, err := s.Products.List(ctx, "SKU-1233", ptr("t4"), 1)
+	p, err := s.Products.List(ctx, "SKU-1233", new("t4"), 1)
 	if err != nil || len(p) != 1 || p[0].Sku != "SKU-1236" || p[0].Name != "Product 1236" {
 		t.Fatalf("first t4 product after SKU-1233 = %+v, %v", p, err)
 	}

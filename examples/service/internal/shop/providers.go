@@ -13,7 +13,7 @@ var RequestSet = wire.NewSet(
 	ProvideSession,
 	ProvideQueries,
 	ProvideWriter,
-	ProvideBindings,
+	ProvideProducts,
 	NewCustomerService,
 	NewProductService,
 	NewOrderService,

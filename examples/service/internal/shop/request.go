@@ -3,6 +3,7 @@ package shop
 import (
 	"net/http"
 
+	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres"
 
 	"github.com/aquila-go/aquila/examples/service/internal/db"
@@ -13,7 +14,7 @@ import (
 type Deps struct {
 	Router    *postgres.Router
 	ReadCache *postgres.ReadCache
-	Bindings  *Bindings
+	Products  *model.Binding[db.Product]
 }
 
 // Request holds the request-scoped services, built once per HTTP request
@@ -45,5 +46,5 @@ func ProvideQueries(d *Deps, s *postgres.Session) db.Querier {
 // the primary, so the session knows it wrote.
 func ProvideWriter(s *postgres.Session) *postgres.Writer { return s.Writer() }
 
-// ProvideBindings hands the app's COPY bindings to request services.
-func ProvideBindings(d *Deps) *Bindings { return d.Bindings }
+// ProvideProducts hands the app's products binding to request services.
+func ProvideProducts(d *Deps) *model.Binding[db.Product] { return d.Products }

@@ -31,14 +31,14 @@ func services(t *testing.T) (*shop.Request, *pgxpool.Pool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := shop.NewBindings(reg)
+	products, err := shop.ProvideProductImport(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := db.New(pool)
 	return &shop.Request{
 		Customers: shop.NewCustomerService(q),
-		Products:  shop.NewProductService(q, pool, b),
+		Products:  shop.NewProductService(q, pool, products),
 		Orders:    shop.NewOrderService(q, pool),
 	}, pool
 }
@@ -63,7 +63,5 @@ func count(t *testing.T, pool *pgxpool.Pool, table string) int {
 	}
 	return n
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func number(s string) json.Number { return json.Number(s) }
