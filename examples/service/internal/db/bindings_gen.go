@@ -3,9 +3,8 @@
 package db
 
 import (
-	"github.com/jackc/pgx/v5/pgtype"
-
 	"github.com/aquila-go/aquila/model"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Bindings binds the tables of a model registry to this package's row
