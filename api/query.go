@@ -65,3 +65,40 @@ func PathID(r *http.Request, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// The page size of a keyset list (the query parameter limit).
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Limit parses the query parameter limit of a list: DefaultLimit when it
+// is absent, otherwise an integer from 1 to MaxLimit, or a 400 naming
+// limit.
+func Limit(v url.Values) (int32, error) {
+	s := v.Get("limit")
+	if s == "" {
+		return DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxLimit {
+		return 0, Errorf(CodeInvalid, "limit", "must be an integer from 1 to %d", MaxLimit)
+	}
+	return int32(n), nil
+}
+
+// AfterID parses the query parameter after of a list keyed by an integer
+// id (the cursor of the next page is the id of the last row): 0, the start,
+// when it is absent, otherwise a non-negative integer, or a 400 naming
+// after.
+func AfterID(v url.Values) (int64, error) {
+	s := v.Get("after")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, Errorf(CodeInvalid, "after", "must be a cursor from a previous page")
+	}
+	return n, nil
+}

@@ -3,8 +3,6 @@ package app
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -107,22 +105,9 @@ func listParams(r *http.Request) (after int64, limit int32, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	if after, err = idCursor(v); err != nil {
+	if after, err = api.AfterID(v); err != nil {
 		return 0, 0, err
 	}
-	limit, err = limitParam(v)
+	limit, err = api.Limit(v)
 	return after, limit, err
-}
-
-// limitParam parses limit= (default 50, 1..500).
-func limitParam(v url.Values) (int32, error) {
-	s := v.Get("limit")
-	if s == "" {
-		return 50, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 500 {
-		return 0, api.Errorf(api.CodeInvalid, "limit", "must be an integer from 1 to 500")
-	}
-	return int32(n), nil
 }

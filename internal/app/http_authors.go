@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -75,19 +74,6 @@ func (h *Handler) deleteAuthor(w http.ResponseWriter, r *http.Request, req *Requ
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// idCursor parses after= for lists keyed by id.
-func idCursor(v url.Values) (int64, error) {
-	s := v.Get("after")
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, api.Errorf(api.CodeInvalid, "after", "must be a cursor from a previous page")
-	}
-	return n, nil
 }
 
 func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req *Request) error {

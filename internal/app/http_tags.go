@@ -34,7 +34,7 @@ func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request)
 	if err != nil {
 		return err
 	}
-	limit, err := limitParam(v)
+	limit, err := api.Limit(v)
 	if err != nil {
 		return err
 	}
