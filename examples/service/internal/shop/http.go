@@ -2,8 +2,6 @@ package shop
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/aquila-go/aquila/api"
 )
@@ -62,30 +60,4 @@ func pageOf[T any](items []T, limit int32, cursor func(T) string) page[T] {
 		p.Next = &next
 	}
 	return p
-}
-
-// limit parses limit= (default 50, 1 to 500).
-func limit(v url.Values) (int32, error) {
-	s := v.Get("limit")
-	if s == "" {
-		return 50, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 500 {
-		return 0, api.Errorf(api.CodeInvalid, "limit", "must be an integer from 1 to 500")
-	}
-	return int32(n), nil
-}
-
-// idCursor parses after= as an id (default 0: from the start).
-func idCursor(v url.Values) (int64, error) {
-	s := v.Get("after")
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, api.Errorf(api.CodeInvalid, "after", "must be a cursor from a previous page")
-	}
-	return n, nil
 }

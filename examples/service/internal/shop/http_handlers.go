@@ -40,11 +40,11 @@ func (h *Handler) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after, err := idCursor(v)
+	after, err := api.AfterID(v)
 	if err != nil {
 		return err
 	}
-	n, err := limit(v)
+	n, err := api.Limit(v)
 	if err != nil {
 		return err
 	}
@@ -76,11 +76,11 @@ func (h *Handler) customerOrders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after, err := idCursor(v)
+	after, err := api.AfterID(v)
 	if err != nil {
 		return err
 	}
-	n, err := limit(v)
+	n, err := api.Limit(v)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (h *Handler) listProducts(w http.ResponseWriter, r *http.Request) error {
 		t := v.Get("tag")
 		tag = &t
 	}
-	n, err := limit(v)
+	n, err := api.Limit(v)
 	if err != nil {
 		return err
 	}
