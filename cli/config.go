@@ -26,6 +26,12 @@ type Config struct {
 	MaxConns, MinIdleConns int32
 	// ExecMode is pgx's query exec mode ("" = cache_statement).
 	ExecMode string
+	// Pipeline pipelines the statements run outside transactions
+	// (postgres.Pipeline) on PipelineConns connections of the primary and
+	// of each replica (0 = postgres.DefaultPipelineConns). It stays off in
+	// the exec modes meant for PgBouncer transaction pooling.
+	Pipeline      bool
+	PipelineConns int
 	// DBWait is how long serve waits for an unreachable database at start,
 	// retrying with capped exponential backoff (0 = fail at once).
 	DBWait time.Duration

@@ -100,6 +100,10 @@ func (r *runner) migrateUp(ctx context.Context, cfg Config, dsn string, log *slo
 // are routed to healthy replicas, everything else to the primary. With no
 // replicas configured it is just the primary pool.
 func (r *runner) openRouter(ctx context.Context, cfg Config, dsn string, m *metrics, log *slog.Logger) (*postgres.Router, error) {
+	var pipeline *postgres.PipelineConfig
+	if cfg.Pipeline {
+		pipeline = &postgres.PipelineConfig{Conns: cfg.PipelineConns}
+	}
 	rt, err := postgres.NewRouter(ctx, postgres.RouterConfig{
 		Primary: postgres.Config{
 			DSN:          dsn,
@@ -112,12 +116,13 @@ func (r *runner) openRouter(ctx context.Context, cfg Config, dsn string, m *metr
 		},
 		Replicas: cfg.ReplicaURLs,
 		MaxLag:   cfg.MaxReplicaLag,
+		Pipeline: pipeline,
 		Logger:   log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := m.registerPool(rt.Primary()); err != nil {
+	if err := m.registerPool(rt.Primary(), rt.Pipeline()); err != nil {
 		rt.Close()
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // metrics is the Prometheus registry that /metrics serves, with the Go
@@ -36,9 +38,52 @@ func newMetrics() (*metrics, error) {
 	return m, nil
 }
 
-// registerPool exports pgxpool.Stat on every scrape.
-func (m *metrics) registerPool(pool *pgxpool.Pool) error {
-	return m.registry.Register(poolCollector{pool: pool})
+// registerPool exports pgxpool.Stat, and the pipeline's Stat when there is
+// one, on every scrape.
+func (m *metrics) registerPool(pool *pgxpool.Pool, p *postgres.Pipeline) error {
+	if err := m.registry.Register(poolCollector{pool: pool}); err != nil {
+		return err
+	}
+	if p == nil {
+		return nil
+	}
+	return m.registry.Register(pipelineCollector{p: p})
+}
+
+// pipelineCollector is a prometheus.Collector over postgres.PipelineStat.
+type pipelineCollector struct{ p *postgres.Pipeline }
+
+func pipelineDesc(name, help string) *prometheus.Desc {
+	return prometheus.NewDesc("aquila_db_pipeline_"+name, help, nil, nil)
+}
+
+func (c pipelineCollector) descs() []*prometheus.Desc {
+	return []*prometheus.Desc{
+		pipelineDesc("conns", "Connections the pipeline keeps."),
+		pipelineDesc("live_conns", "Of which are up."),
+		pipelineDesc("in_flight", "Statements sent and not answered yet."),
+		pipelineDesc("waiting", "Callers waiting for a place (every connection full or stalled)."),
+		pipelineDesc("statements_total", "Statements sent through the pipeline."),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c pipelineCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range c.descs() {
+		ch <- d
+	}
+}
+
+// Collect implements prometheus.Collector.
+func (c pipelineCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.p.Stat()
+	emit(ch, c.descs(), []metricValue{
+		{prometheus.GaugeValue, float64(s.Conns)},
+		{prometheus.GaugeValue, float64(s.Live)},
+		{prometheus.GaugeValue, float64(s.InFlight)},
+		{prometheus.GaugeValue, float64(s.Waiting)},
+		{prometheus.CounterValue, float64(s.Sent)},
+	})
 }
 
 // poolCollector is a prometheus.Collector over pgxpool.Stat.
@@ -72,11 +117,7 @@ func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector.
 func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	s := c.pool.Stat()
-	d := c.descs()
-	values := []struct {
-		t prometheus.ValueType
-		v float64
-	}{
+	emit(ch, c.descs(), []metricValue{
 		{prometheus.GaugeValue, float64(s.AcquiredConns())},
 		{prometheus.GaugeValue, float64(s.IdleConns())},
 		{prometheus.GaugeValue, float64(s.TotalConns())},
@@ -86,9 +127,19 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		{prometheus.CounterValue, float64(s.CanceledAcquireCount())},
 		{prometheus.CounterValue, s.AcquireDuration().Seconds()},
 		{prometheus.CounterValue, float64(s.NewConnsCount())},
-	}
+	})
+}
+
+// metricValue is one value of a collector's scrape.
+type metricValue struct {
+	t prometheus.ValueType
+	v float64
+}
+
+// emit sends values[i] as a metric of descs[i].
+func emit(ch chan<- prometheus.Metric, descs []*prometheus.Desc, values []metricValue) {
 	for i, v := range values {
-		if m, err := prometheus.NewConstMetric(d[i], v.t, v.v); err == nil {
+		if m, err := prometheus.NewConstMetric(descs[i], v.t, v.v); err == nil {
 			ch <- m
 		}
 	}

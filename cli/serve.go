@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/query"
 )
 
@@ -35,6 +36,10 @@ func serveCmd(ctx context.Context, r *runner, args []string) error {
 	fs.fromEnv("min-idle-conns", "MIN_IDLE_CONNS")
 	fs.StringVar(&cfg.ExecMode, "exec-mode", "", "pgx query exec mode: cache_statement (default), exec (for PgBouncer), cache_describe, describe_exec, simple_protocol")
 	fs.fromEnv("exec-mode", "EXEC_MODE")
+	fs.BoolVar(&cfg.Pipeline, "pipeline", true, "pipeline statements outside transactions over a few connections (off with the PgBouncer exec modes)")
+	fs.fromEnv("pipeline", "PIPELINE")
+	fs.IntVar(&cfg.PipelineConns, "pipeline-conns", 0, fmt.Sprintf("connections the pipeline keeps, in addition to the pool (0 = %d)", postgres.DefaultPipelineConns))
+	fs.fromEnv("pipeline-conns", "PIPELINE_CONNS")
 	fs.DurationVar(&cfg.DBWait, "db-wait", 60*time.Second, "how long to wait for an unreachable database at start, retrying with backoff (0 = fail at once)")
 	fs.fromEnv("db-wait", "DB_WAIT")
 	fs.DurationVar(&cfg.ShutdownDelay, "shutdown-delay", 5*time.Second, "on SIGINT/SIGTERM, keep serving this long with /readyz answering 503 before closing the listener")
@@ -61,6 +66,9 @@ func serveCmd(ctx context.Context, r *runner, args []string) error {
 	}
 	if cfg.DBWait < 0 || cfg.ShutdownDelay < 0 {
 		return fmt.Errorf("%w: -db-wait and -shutdown-delay must not be negative", errUsage)
+	}
+	if cfg.PipelineConns < 0 || cfg.PipelineConns > 1<<10 {
+		return fmt.Errorf("%w: -pipeline-conns must be between 0 and 1024", errUsage)
 	}
 	if maxConns < 0 || minIdle < 0 || maxConns > 1<<15 || minIdle > 1<<15 {
 		return fmt.Errorf("%w: -max-conns and -min-idle-conns must be between 0 and 32768", errUsage)

@@ -133,6 +133,7 @@ type served struct {
 func serveFixture(t *testing.T, dsn string, flags ...string) *served {
 	t.Helper()
 	svc := fixture(t)
+	svc.Statements = []string{"SELECT 1"} // /ping's, pipelined unless -pipeline=false
 	svc.Handler = func(ctx context.Context, d *cli.Deps) (http.Handler, func(), error) {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) {
