@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/cli/clitest"
 )
 
 // TestServeCursorKeyOfStatedMinimum reads the shortest -cursor-key that
@@ -29,7 +30,7 @@ func TestServeCursorKeyOfStatedMinimum(t *testing.T) {
 	key := strings.Repeat("5a", digits/2)
 
 	dsn := pg.URL(t, nil)
-	code, _, errb := aquila(t, "serve", "-addr", freeAddr(t), "-database-url", dsn, "-cursor-key", key[2:])
+	code, _, errb := aquila(t, "serve", "-addr", clitest.Addr(t), "-database-url", dsn, "-cursor-key", key[2:])
 	if code != 2 || !strings.Contains(errb, "cursor-key") {
 		t.Errorf("serve with a key of %d digits: exit %d, want 2 naming -cursor-key:\n%s", digits-2, code, errb)
 	}

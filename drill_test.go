@@ -18,7 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/cli/clitest"
 	"github.com/aquila-go/aquila/postgres/pglocal"
 )
 
@@ -164,23 +164,10 @@ func TestFaultDrills(t *testing.T) {
 	dsn := srv.DSN("drill")
 
 	goroutines := runtime.NumGoroutine()
-	addr := freeAddr(t)
-	serveCtx, stopServe := context.WithCancel(ctx)
-	done := make(chan int, 1)
-	var logs syncBuffer
-	go func() {
-		done <- cli.Run(serveCtx, service(testRegistry(t)), []string{"serve", "-addr", addr, "-database-url", dsn,
-			"-min-idle-conns", "4", "-max-conns", "8", "-request-timeout", "5s", "-shutdown-delay", "0", "-log-level", "warn"}, io.Discard, &logs)
-	}()
-	stopped := false
-	t.Cleanup(func() {
-		if !stopped {
-			stopServe()
-			<-done
-		}
-	})
-	base := "http://" + addr
-	waitOK(t, base+"/readyz", 30*time.Second)
+	served := clitest.Serve(t, service(testRegistry(t)), "-database-url", dsn,
+		"-min-idle-conns", "4", "-max-conns", "8", "-request-timeout", "5s", "-shutdown-delay", "0", "-log-level", "warn")
+	base := served.URL
+	served.WaitReady(t, 30*time.Second)
 
 	tr := &http.Transport{MaxIdleConnsPerHost: 16}
 	l := &drillLoad{base: base, client: &http.Client{Transport: tr, Timeout: 10 * time.Second}}
@@ -322,11 +309,9 @@ func TestFaultDrills(t *testing.T) {
 	}
 
 	// serve stops cleanly and leaves no goroutine behind.
-	stopServe()
-	if code := <-done; code != 0 {
-		t.Errorf("serve exited %d:\n%s", code, logs.String())
+	if code := served.Stop(); code != 0 {
+		t.Errorf("serve exited %d:\n%s", code, served.Logs())
 	}
-	stopped = true
 	tr.CloseIdleConnections()
 	deadline = time.Now().Add(3 * time.Second)
 	for runtime.NumGoroutine() > goroutines {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,7 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/cli/clitest"
 	"github.com/aquila-go/aquila/postgres/pgcluster"
 )
 
@@ -53,21 +52,11 @@ func failoverDrill(t *testing.T, synchronous bool) {
 	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d,127.0.0.1:%d/drill?sslmode=disable&target_session_attrs=read-write&connect_timeout=2",
 		primary.Port(), standby.Port())
 
-	addr := freeAddr(t)
-	serveCtx, stopServe := context.WithCancel(ctx)
-	done := make(chan int, 1)
-	var logs syncBuffer
-	go func() {
-		done <- cli.Run(serveCtx, service(testRegistry(t)), []string{"serve", "-addr", addr, "-database-url", dsn,
-			"-replica-url", standby.DSN("drill"), "-min-idle-conns", "2", "-max-conns", "8",
-			"-request-timeout", "5s", "-shutdown-delay", "0", "-log-level", "warn"}, io.Discard, &logs)
-	}()
-	t.Cleanup(func() {
-		stopServe()
-		<-done
-	})
-	base := "http://" + addr
-	waitOK(t, base+"/readyz", 30*time.Second)
+	served := clitest.Serve(t, service(testRegistry(t)), "-database-url", dsn,
+		"-replica-url", standby.DSN("drill"), "-min-idle-conns", "2", "-max-conns", "8",
+		"-request-timeout", "5s", "-shutdown-delay", "0", "-log-level", "warn")
+	base := served.URL
+	served.WaitReady(t, 30*time.Second)
 
 	tr := &http.Transport{MaxIdleConnsPerHost: 16}
 	defer tr.CloseIdleConnections()
@@ -157,7 +146,7 @@ func failoverDrill(t *testing.T, synchronous bool) {
 		t.Errorf("%d answers were 500 during the failover", internal)
 	}
 	if writesOK == 0 {
-		t.Fatalf("no create succeeded after the kill:\n%s", logs.String())
+		t.Fatalf("no create succeeded after the kill:\n%s", served.Logs())
 	}
 	if d := lastFailedWrite.Sub(promoted); d > 2*time.Second {
 		t.Errorf("creates still failed %s after the promotion", d)

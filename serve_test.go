@@ -2,38 +2,24 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/cli/clitest"
 	"github.com/aquila-go/aquila/internal/app"
 )
-
-// freeAddr returns a loopback address nothing listens on right now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // waitOK polls url until it answers 200 or timeout passes.
 func waitOK(t *testing.T, url string, timeout time.Duration) time.Duration {
@@ -78,47 +64,18 @@ func call(t *testing.T, method, url, contentType, body string) (int, map[string]
 
 // startServe runs the reference service's serve command in-process against
 // dsn (the embedded server when empty) with extra flags, and returns its
-// base URL; the returned stop cancels it and waits for a clean exit.
+// base URL once it is ready; the returned stop cancels it and checks for a
+// clean exit.
 func startServe(t *testing.T, dsn string, flags ...string) (string, func()) {
 	t.Helper()
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"serve", "-addr", addr, "-database-url", dsn,
-		"-min-idle-conns", "2", "-max-conns", "4", "-shutdown-timeout", "5s", "-shutdown-delay", "0", "-log-level", "warn"}, flags...)
-	done := make(chan int, 1)
-	var logs syncBuffer
-	go func() { done <- cli.Run(ctx, service(testRegistry(t)), args, io.Discard, &logs) }()
-	base := "http://" + addr
-	waitOK(t, base+"/readyz", 30*time.Second)
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			if code := <-done; code != 0 {
-				t.Errorf("serve exited with %d:\n%s", code, logs.String())
-			}
-		})
+	srv := clitest.Serve(t, service(testRegistry(t)), append([]string{"-database-url", dsn,
+		"-min-idle-conns", "2", "-max-conns", "4", "-shutdown-timeout", "5s", "-shutdown-delay", "0", "-log-level", "warn"}, flags...)...)
+	srv.WaitReady(t, 30*time.Second)
+	return srv.URL, func() {
+		if code := srv.Stop(); code != 0 {
+			t.Errorf("serve exited with %d:\n%s", code, srv.Logs())
+		}
 	}
-	t.Cleanup(stop)
-	return base, stop
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func errCode(m map[string]any) (code, field string) {
@@ -264,7 +221,7 @@ func TestServeProcessEmbedded(t *testing.T) {
 	t.Cleanup(func() { os.RemoveAll(dataDir) })
 
 	run := func(first bool) {
-		addr := freeAddr(t)
+		addr := clitest.Addr(t)
 		cmd := exec.Command(bin, "serve", "-addr", addr, "-shutdown-delay", "100ms")
 		cmd.Env = append(os.Environ(), "AQUILA_DATA_DIR="+dataDir, "DATABASE_URL=")
 		var logs bytes.Buffer
@@ -319,7 +276,7 @@ func TestServeWithoutBinariesFailsWithOneLine(t *testing.T) {
 	}
 	bin := buildAquila(t)
 	dataDir := t.TempDir()
-	cmd := exec.Command(bin, "serve", "-addr", freeAddr(t))
+	cmd := exec.Command(bin, "serve", "-addr", clitest.Addr(t))
 	cmd.Env = []string{"PATH=", "HOME=" + dataDir, "AQUILA_DATA_DIR=" + dataDir, "AQUILA_PG_BINDIR=/nonexistent"}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/cli/clitest"
 )
 
 // proxy forwards TCP connections from a fixed loopback address to a
@@ -39,7 +40,7 @@ func newProxy(t *testing.T, dsn string) (p *proxy, clientDSN string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p = &proxy{t: t, addr: freeAddr(t), target: fmt.Sprintf("%s/.s.PGSQL.%d", cfg.Host, cfg.Port)}
+	p = &proxy{t: t, addr: clitest.Addr(t), target: fmt.Sprintf("%s/.s.PGSQL.%d", cfg.Host, cfg.Port)}
 	u := url.URL{Scheme: "postgres", User: url.UserPassword(cfg.User, cfg.Password), Host: p.addr, Path: "/" + cfg.Database, RawQuery: "sslmode=disable"}
 	t.Cleanup(p.stop)
 	return p, u.String()
@@ -92,16 +93,6 @@ func (p *proxy) stop() {
 	p.wg.Wait()
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -150,7 +141,7 @@ func serveFixture(t *testing.T, dsn string, flags ...string) *served {
 		})
 		return mux, nil, nil
 	}
-	addr := freeAddr(t)
+	addr := clitest.Addr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &served{base: "http://" + addr, logs: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	args := append([]string{"serve", "-addr", addr, "-database-url", dsn, "-min-idle-conns", "1", "-max-conns", "4"}, flags...)
