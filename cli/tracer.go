@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/aquila-go/aquila/postgres"
+	"github.com/aquila-go/aquila/internal/sqltext"
 )
 
 // tracer is the pgx tracer of every pooled connection: it records each
@@ -133,7 +133,7 @@ func (s *traceStart) name() string {
 	if s.label != "" {
 		return s.label
 	}
-	if name, _, ok := postgres.SQLCName(s.sql); ok {
+	if name, _, ok := sqltext.Header(s.sql); ok {
 		return name
 	}
 	return "other"

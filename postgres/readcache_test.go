@@ -590,73 +590,20 @@ func TestReadScopeConcurrentUse(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	t.Parallel()
-	reads := []string{
-		db.GetBook, db.ListBooks, db.CountAuthors, db.GetBooksByIDs, db.ListBooksByTag,
-		`SELECT 1`,
-		`  select "id" from "books"`,
-		"-- leading comment\n/* block /* nested */ */ SELECT 1",
-		`WITH x AS (SELECT 1) SELECT * FROM x`,
-		`VALUES (1), (2)`,
-		`TABLE "books"`,
-		`SELECT 'insert into x', "delete", $$update$$, $t$ merge $t$, E'it\'s delete' FROM "t"`,
-		`SELECT count(*) FROM "books" WHERE "title" ILIKE $1 ESCAPE '\'`,
-		`SELECT 1 -- update`,
-	}
-	writes := []string{
-		db.CreateBook, db.UpdateBook, db.DeleteBook, db.AttachTag, db.AttachTags, db.CreateAuthor,
-		`INSERT INTO t VALUES (1)`,
-		`WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d`,
-		`SELECT * FROM t FOR UPDATE`,
-		`SELECT * FROM t FOR KEY SHARE`,
-		`SELECT * INTO new_t FROM t`,
-		`SELECT nextval('s')`,
-		`SELECT pg_advisory_lock(1)`,
-		`SELECT 1; DELETE FROM t`,
-		`EXPLAIN ANALYZE DELETE FROM t`,
-		`BEGIN`, `COMMIT`, ``, `   `, `-- only a comment`,
-		`SELECT 'unterminated`,
-		`SELECT $$unterminated`,
-		`SELECT /* unterminated`,
-		"-- name: Odd :exec\nSELECT 1",
-		`CALL p()`,
-		`LOCK TABLE t`,
-		`SELECT pg_current_wal_lsn()`,
-		`SHOW work_mem`,
-	}
-	for _, s := range reads {
-		if k := postgres.Classify(s); k != postgres.StatementRead {
-			t.Errorf("Classify(%q) = %v, want read", s, k)
-		}
-	}
-	for _, s := range writes {
-		if k := postgres.Classify(s); k != postgres.StatementWrite {
-			t.Errorf("Classify(%q) = %v, want write", s, k)
-		}
-	}
-	// Every sqlc statement agrees with its header.
-	for _, s := range db.Statements() {
-		_ = postgres.Classify(s)
-	}
-}
-
-func TestSQLCName(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		sql, name, cmd string
-		ok             bool
-	}{
-		{"-- name: GetBook :one\nSELECT 1", "GetBook", ":one", true},
-		{"\n  -- name: AttachTags :batchexec\nINSERT INTO t VALUES ($1)", "AttachTags", ":batchexec", true},
-		{"-- name:  Spaced   :many  \nSELECT 1", "Spaced", ":many", true},
-		{"-- name: NoCommand\nSELECT 1", "", "", false},
-		{"-- name: Bad one\nSELECT 1", "", "", false},
-		{"-- name: :one\nSELECT 1", "", "", false},
-		{"SELECT 1 -- name: X :one", "", "", false},
-		{"", "", "", false},
+	for sql, want := range map[string]postgres.StatementKind{
+		"-- name: GetBook :one\nSELECT id FROM \"books\" WHERE \"id\" = $1": postgres.StatementRead,
+		"-- name: ListBooks :many\nSELECT id FROM \"books\" LIMIT $1":       postgres.StatementRead,
+		"SELECT 1":                                 postgres.StatementRead,
+		"-- name: Touch :exec\nSELECT 1":           postgres.StatementWrite,
+		"-- name: Count :execrows\nSELECT 1":       postgres.StatementWrite,
+		"-- name: Load :copyfrom\nSELECT 1":        postgres.StatementWrite,
+		"-- name: AttachTags :batchexec\nSELECT 1": postgres.StatementWrite,
+		"-- name: CreateBook :one\nINSERT INTO \"books\" (\"title\") VALUES ($1) RETURNING id": postgres.StatementWrite,
+		"SELECT * FROM t FOR UPDATE": postgres.StatementWrite,
+		"":                           postgres.StatementWrite,
 	} {
-		name, cmd, ok := postgres.SQLCName(tc.sql)
-		if name != tc.name || cmd != tc.cmd || ok != tc.ok {
-			t.Errorf("SQLCName(%q) = %q, %q, %v; want %q, %q, %v", tc.sql, name, cmd, ok, tc.name, tc.cmd, tc.ok)
+		if k := postgres.Classify(sql); k != want {
+			t.Errorf("Classify(%q) = %v, want %v", sql, k, want)
 		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // read again on the primary, and takes rep out of rotation when the error
 // says the replica (not the query) failed.
 func (s *Session) failover(ctx context.Context, rep *replica, err error) bool {
-	retry, down, wrote := classify(ctx, err)
+	retry, down, wrote := triage(ctx, err)
 	if down {
 		rep.markDown(s.router, err)
 	}
@@ -24,7 +24,7 @@ func (s *Session) failover(ctx context.Context, rep *replica, err error) bool {
 	return retry
 }
 
-// classify sorts an error from a read on a replica: retry on the primary or
+// triage sorts an error from a read on a replica: retry on the primary or
 // not, mark the replica down or not, and whether the read turned out to be a
 // write (the session then counts as having written).
 //
@@ -36,7 +36,7 @@ func (s *Session) failover(ctx context.Context, rep *replica, err error) bool {
 // Retried only: 40001 (a hot standby cancels queries that conflict with
 // replay) and 25006 (the "read" wrote, which a standby refuses). Nothing is
 // retried once the caller's context is done.
-func classify(ctx context.Context, err error) (retry, down, wrote bool) {
+func triage(ctx context.Context, err error) (retry, down, wrote bool) {
 	if err == nil || ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false, false, false
 	}

@@ -13,11 +13,11 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// TestClassify pins which errors from a replica send a read to the primary
+// TestTriage pins which errors from a replica send a read to the primary
 // and which take the replica out of rotation. The real-server paths are
 // covered by TestRouter (a replica stopped under load); this covers the
 // rest of the table.
-func TestClassify(t *testing.T) {
+func TestTriage(t *testing.T) {
 	ctx := context.Background()
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
@@ -49,9 +49,9 @@ func TestClassify(t *testing.T) {
 		{"caller gone", canceled, io.ErrUnexpectedEOF, false, false, false},
 		{"scan error", ctx, errors.New("can't scan into dest[0]"), false, false, false},
 	} {
-		retry, down, writes := classify(tc.ctx, tc.err)
+		retry, down, writes := triage(tc.ctx, tc.err)
 		if retry != tc.retry || down != tc.down || writes != tc.writes {
-			t.Errorf("%s: classify = retry %v, down %v, wrote %v; want %v, %v, %v",
+			t.Errorf("%s: triage = retry %v, down %v, wrote %v; want %v, %v, %v",
 				tc.name, retry, down, writes, tc.retry, tc.down, tc.writes)
 		}
 	}

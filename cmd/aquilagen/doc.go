@@ -15,7 +15,7 @@
 //     connections, a read one (a replica) and a write one (the primary).
 //     The route of every method is decided here, from the query's sqlc
 //     annotation and SQL text; nothing is parsed at run time. A method
-//     reads when its query is :one or :many and postgres.ClassifySQL calls
+//     reads when its query is :one or :many and postgres.Classify's rule calls
 //     its SQL a plain read (SELECT, WITH, VALUES or TABLE with no data
 //     modification, no SELECT INTO, no locking clause and no call of a
 //     function that writes or needs the primary), and it is not marked

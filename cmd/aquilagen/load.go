@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aquila-go/aquila/postgres"
+	"github.com/aquila-go/aquila/internal/sqltext"
 )
 
 // errNoQuerier is returned when the package has no Querier interface.
@@ -90,7 +90,7 @@ func load(dir string, skip ...string) (pkg, error) {
 			if err != nil {
 				return pkg{}, fmt.Errorf("query %s: %w", name, err)
 			}
-			m.route = classify(cmd, sql, field.Doc.Text())
+			m.route = routeOf(cmd, sql, field.Doc.Text())
 		case copies[name]:
 			// sqlc emits no constant for :copyfrom, only the CopyFrom call.
 			m.route = route{reason: ":copyfrom"}
@@ -169,7 +169,7 @@ func findQuerier(af *ast.File) *ast.InterfaceType {
 // SQL.
 func splitQuery(text string) (cmd, sql string, err error) {
 	first, sql, _ := strings.Cut(text, "\n")
-	_, cmd, ok := postgres.SQLCName(first)
+	_, cmd, ok := sqltext.Header(first)
 	if !ok {
 		return "", "", fmt.Errorf("first line %q is not \"-- name: X :cmd\"", first)
 	}

@@ -11,7 +11,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-func TestClassify(t *testing.T) {
+func TestRouteOf(t *testing.T) {
 	for _, tc := range []struct {
 		cmd, sql, doc string
 		read          bool
@@ -64,9 +64,9 @@ func TestClassify(t *testing.T) {
 		{":one", "SELECT 1", "Fresh.\naquila:primary\n", false, ":one, marked aquila:primary"},
 		{":one", "-- only a comment\n", "", false, ":one, empty statement"},
 	} {
-		got := classify(tc.cmd, tc.sql, tc.doc)
+		got := routeOf(tc.cmd, tc.sql, tc.doc)
 		if got.read != tc.read || got.reason != tc.reason {
-			t.Errorf("classify(%s, %q) = %v %q, want %v %q", tc.cmd, tc.sql, got.read, got.reason, tc.read, tc.reason)
+			t.Errorf("routeOf(%s, %q) = %v %q, want %v %q", tc.cmd, tc.sql, got.read, got.reason, tc.read, tc.reason)
 		}
 	}
 }
