@@ -53,6 +53,7 @@ type boundField struct {
 	column, field, kind, ctor string
 	convert                   bool
 	elemPath, elemType        string // a slice of a defined type, see fieldDesc
+	value                     string // the value of a {V; Valid bool} struct, see fieldDesc
 }
 
 // generateBindings writes the bindings file of every output that has a row
@@ -154,7 +155,7 @@ func bind(desc describeOutput, i int, n naming) (bs []binding, skipped []string,
 			}
 			used[f.Name] = true
 			b.fields = append(b.fields, boundField{column: c.Name, field: f.Name, kind: f.Kind, ctor: ctor, convert: f.Convert,
-				elemPath: f.ElemPath, elemType: f.ElemType})
+				elemPath: f.ElemPath, elemType: f.ElemType, value: f.Value})
 		}
 		for _, f := range fields {
 			if !used[f.Name] {
@@ -236,6 +237,36 @@ func checkNames(dir string, bs []binding) error {
 		}
 	}
 	return nil
+}
+
+// goType is the type the field's getter returns.
+func (f boundField) goType() string {
+	if f.elemPath != "" {
+		return "[]" + f.elemType
+	}
+	return f.kind
+}
+
+// getter is the body of the field's getter: the field, converted to the
+// constructor's type when it is a type defined on it, and for a {V; Valid
+// bool} struct a pointer to V or nil.
+func (f boundField) getter() string {
+	get := "r." + f.field
+	if f.value != "" {
+		get = "&" + get + "." + f.value
+	}
+	if f.convert {
+		conv := f.kind
+		if f.value == "" && !strings.HasPrefix(conv, "*") {
+			get = conv + "(" + get + ")"
+		} else {
+			get = "(" + conv + ")(" + get + ")"
+		}
+	}
+	if f.value != "" {
+		return "if !r." + f.field + ".Valid {\n\t\treturn nil\n\t}\n\treturn " + get
+	}
+	return "return " + get
 }
 
 // writeImports writes the import declaration of imports (path → name):
@@ -327,18 +358,7 @@ func renderBindings(pkg string, bs []binding, skipped []string) ([]byte, error) 
 		fmt.Fprintf(&b, "\n// %sFields returns a field for every column of %q, in table order.\n", bd.row, bd.table)
 		fmt.Fprintf(&b, "func %sFields() []model.Field[%s] {\n\treturn []model.Field[%s]{\n", bd.row, bd.row, bd.row)
 		for _, f := range bd.fields {
-			get, typ := "r."+f.field, f.kind
-			if f.elemPath != "" {
-				typ = "[]" + f.elemType
-			}
-			if f.convert {
-				conv := f.kind
-				if strings.HasPrefix(conv, "*") {
-					conv = "(" + conv + ")"
-				}
-				get = conv + "(" + get + ")"
-			}
-			fmt.Fprintf(&b, "\t\tmodel.%s(%q, func(r *%s) %s { return %s }),\n", f.ctor, f.column, bd.row, typ, get)
+			fmt.Fprintf(&b, "\t\tmodel.%s(%q, func(r *%s) %s { %s }),\n", f.ctor, f.column, bd.row, f.goType(), f.getter())
 		}
 		b.WriteString("\t}\n}\n")
 	}

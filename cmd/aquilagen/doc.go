@@ -47,12 +47,14 @@
 // reflection, no boxing, and no allocation per row. Every Go type sqlc's
 // pgx/v5 output uses for the column types of model is covered: int16,
 // int32, int64, float32, float64, bool, string, []byte (bytea, json, jsonb,
-// json.RawMessage), time.Time, pointers to all of these, pgtype.Text, Int2,
+// json.RawMessage), time.Time, pointers to these (but []byte), pgtype.Text, Int2,
 // Int4, Int8, Float4, Float8, Bool, Date, Timestamp, Timestamptz, UUID and
 // Numeric, [16]byte and the types defined on it (github.com/google/uuid.UUID
-// and *uuid.UUID, through sqlc overrides), and one-dimensional slices of
-// all of these for array columns. A type defined on one of them (type
-// Status string) is converted. A binding writes the columns it is given,
+// and *uuid.UUID, through sqlc overrides), a struct of a value and a Valid
+// bool (uuid.NullUUID, sql.NullString, sql.NullTime), and one-dimensional
+// slices of the plain, [16]byte and pgtype ones for array columns
+// ([]uuid.UUID and []json.RawMessage included). A type defined on one of them (type Status
+// string) is converted. A binding writes the columns it is given,
 // or, without any, every column the server does not fill in itself (all
 // but identity, serial and default-valued columns).
 //

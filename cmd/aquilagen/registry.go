@@ -45,6 +45,10 @@ type fieldDesc struct {
 	// qualified name, for the generated file's import and signature.
 	ElemPath string `json:"elem_path,omitempty"`
 	ElemType string `json:"elem_type,omitempty"`
+	// A struct {V; Valid bool} (uuid.NullUUID, sql.NullString) is bound
+	// as a pointer to V, nil when not Valid: Value is V's name, Kind the
+	// pointer's, Convert applies to V.
+	Value string `json:"value,omitempty"`
 }
 
 // rowPackage is a package whose row types the describe program reflects.
@@ -189,6 +193,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/aquila-go/aquila/model"
@@ -216,6 +221,7 @@ type field struct {
 	Convert  bool   ` + "`json:\"convert\"`" + `
 	ElemPath string ` + "`json:\"elem_path,omitempty\"`" + `
 	ElemType string ` + "`json:\"elem_type,omitempty\"`" + `
+	Value    string ` + "`json:\"value,omitempty\"`" + `
 }
 
 func main() {
@@ -273,9 +279,29 @@ func fields(t reflect.Type) []field {
 				fd.Kind, fd.ElemPath, fd.ElemType = "[]"+k, t.Elem().PkgPath(), t.Elem().String()
 			}
 		}
+		if v, ok := nullValue(f.Type); ok {
+			fd.Kind, fd.Value, fd.Convert = "*"+kind(v.Type, true), v.Name, defined(v.Type)
+		}
 		fs = append(fs, fd)
 	}
 	return fs
+}
+
+// nullValue returns V of a struct {V; Valid bool} whose V binds as a
+// value, such as uuid.NullUUID or sql.NullString.
+func nullValue(t reflect.Type) (reflect.StructField, bool) {
+	if t.Kind() != reflect.Struct || t == timeType || t.PkgPath() == pgtypePath || t.NumField() != 2 {
+		return reflect.StructField{}, false
+	}
+	v, valid := t.Field(0), t.Field(1)
+	if !v.IsExported() || valid.Name != "Valid" || valid.Type.Kind() != reflect.Bool {
+		return reflect.StructField{}, false
+	}
+	switch k := kind(v.Type, true); {
+	case strings.HasPrefix(k, "unsupported"), strings.HasPrefix(k, "*"), strings.HasPrefix(k, "[]"):
+		return reflect.StructField{}, false
+	}
+	return v, true
 }
 
 // underlying is the kind of a defined type that slices of it can be bound

@@ -143,8 +143,9 @@ func TestRoundTripPgtypes(t *testing.T) {
 }
 
 // TestRoundTripPlain does the same through sqlc's output with pointers for
-// NULL and overrides: time.Time, a uuid type defined on [16]byte (as
-// github.com/google/uuid.UUID is) and json.RawMessage.
+// NULL and overrides: time.Time, a uuid type defined on [16]byte and a
+// {UUID; Valid} struct for a nullable one (as github.com/google/uuid's UUID
+// and NullUUID are) and json.RawMessage.
 func TestRoundTripPlain(t *testing.T) {
 	t.Parallel()
 	reg, ctx, pool := rtDB(t)
@@ -160,7 +161,7 @@ func TestRoundTripPlain(t *testing.T) {
 			D: rtDay, Ts: rtAt, Tz: rtAt, U: id, J: []byte(` {"k": "v"} `), Jb: json.RawMessage(rtJSON), By: []byte("bytes"),
 			N:   rtNum(123456789, -4),
 			Ni2: ptr[int16](-1), Ni4: ptr[int32](0), Ni8: ptr[int64](42), Nb: ptr(true), Nt: ptr("t"), Nv: ptr(""),
-			Nf4: ptr[float32](3), Nf8: ptr(-2.5), Nd: ptr(rtDay), Nts: ptr(rtAt), Ntz: ptr(rtAt), Nu: &id,
+			Nf4: ptr[float32](3), Nf8: ptr(-2.5), Nd: ptr(rtDay), Nts: ptr(rtAt), Ntz: ptr(rtAt), Nu: ids.NullUUID{UUID: id, Valid: true},
 			Nj: []byte(`{}`), Njb: json.RawMessage(`[]`), Nby: []byte{0}, Nn: rtNum(-1, 0),
 		},
 		{D: rtDay, Ts: rtAt, Tz: rtAt, J: []byte(`"a string"`), Jb: json.RawMessage(`"a string"`), By: []byte{}, N: rtNum(0, -2)},

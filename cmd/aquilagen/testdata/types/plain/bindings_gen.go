@@ -77,7 +77,12 @@ func ScalarFields() []model.Field[Scalar] {
 		model.TimePtr("nd", func(r *Scalar) *time.Time { return r.Nd }),
 		model.TimePtr("nts", func(r *Scalar) *time.Time { return r.Nts }),
 		model.TimePtr("ntz", func(r *Scalar) *time.Time { return r.Ntz }),
-		model.UUIDBytesPtr("nu", func(r *Scalar) *[16]byte { return (*[16]byte)(r.Nu) }),
+		model.UUIDBytesPtr("nu", func(r *Scalar) *[16]byte {
+			if !r.Nu.Valid {
+				return nil
+			}
+			return (*[16]byte)(&r.Nu.UUID)
+		}),
 		model.Bytes("nj", func(r *Scalar) []byte { return r.Nj }),
 		model.Bytes("njb", func(r *Scalar) []byte { return []byte(r.Njb) }),
 		model.Bytes("nby", func(r *Scalar) []byte { return r.Nby }),

@@ -67,7 +67,7 @@ type Scalar struct {
 	Nd  *time.Time
 	Nts *time.Time
 	Ntz *time.Time
-	Nu  *ids.UUID
+	Nu  ids.NullUUID
 	Nj  []byte
 	Njb json.RawMessage
 	Nby []byte
