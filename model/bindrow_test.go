@@ -58,12 +58,7 @@ func TestBindRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	pool := pg.Pool(t, nil)
-	for _, s := range reg.CreateStatements() {
-		if _, err := pool.Exec(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pool := poolWith(t, reg)
 	if _, err := model.BulkCreate(ctx, pool, b, []item{{Name: "a", Price: num(t, "1.50"), Tags: []string{"x", "y"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aquila-go/aquila/model"
 )
@@ -195,6 +196,43 @@ func wideRows(t testing.TB) []wide {
 	}
 }
 
+// poolWith returns a pool on a fresh database holding reg's tables.
+func poolWith(t *testing.T, reg *model.Registry) *pgxpool.Pool {
+	t.Helper()
+	pool := pg.Pool(t, nil)
+	for _, s := range reg.CreateStatements() {
+		if _, err := pool.Exec(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pool
+}
+
+// writeBoth writes rows through typed (the package's binary encoder) into
+// the table "typed" and through boxed (pgx's encoder) into "boxed", both of
+// reg, and expects the two tables to hold the same rows, compared on cols.
+// It returns the pool on the database holding them.
+func writeBoth[R any](t *testing.T, reg *model.Registry, typed, boxed *model.Binding[R], rows []R, cols string) *pgxpool.Pool {
+	t.Helper()
+	pool := poolWith(t, reg)
+	ctx := context.Background()
+	if _, err := model.BulkCreate(ctx, pool, typed, rows); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := model.BulkCreate(ctx, pool, boxed, rows); err != nil {
+		t.Fatal(err)
+	}
+	q := "SELECT count(*) FROM ((SELECT " + cols + " FROM typed EXCEPT ALL SELECT " + cols + " FROM boxed) UNION ALL (SELECT " + cols + " FROM boxed EXCEPT ALL SELECT " + cols + " FROM typed)) d"
+	var diff int
+	if err := pool.QueryRow(ctx, q).Scan(&diff); err != nil {
+		t.Fatal(err)
+	}
+	if diff != 0 {
+		t.Errorf("%d rows differ between the binary encoder and pgx's", diff)
+	}
+	return pool
+}
+
 // TestPgtypeFieldsEncoding writes the same rows through the typed fields
 // (the package's binary encoder) and Bind (pgx's encoder) and expects the
 // two tables to hold identical rows.
@@ -212,30 +250,9 @@ func TestPgtypeFieldsEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	pool := pg.Pool(t, nil)
-	for _, s := range reg.CreateStatements() {
-		if _, err := pool.Exec(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rows := wideRows(t)
-	if _, err := model.BulkCreate(ctx, pool, typed, rows); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := model.BulkCreate(ctx, pool, boxed, rows); err != nil {
-		t.Fatal(err)
-	}
 	// Compare as text: every type has an equality operator on its text form.
-	cols := strings.ReplaceAll(wideColumns, ", ", "::text, ") + "::text"
-	q := "SELECT count(*) FROM ((SELECT " + cols + " FROM typed EXCEPT ALL SELECT " + cols + " FROM boxed) UNION ALL (SELECT " + cols + " FROM boxed EXCEPT ALL SELECT " + cols + " FROM typed)) d"
-	var diff int
-	if err := pool.QueryRow(ctx, q).Scan(&diff); err != nil {
-		t.Fatal(err)
-	}
-	if diff != 0 {
-		t.Errorf("%d rows differ between the binary encoder and pgx's", diff)
-	}
+	pool := writeBoth(t, reg, typed, boxed, wideRows(t), strings.ReplaceAll(wideColumns, ", ", "::text, ")+"::text")
+	ctx := context.Background()
 	var nums, num, dates, date string
 	if err := pool.QueryRow(ctx, "SELECT nums::text, num::text, dates::text, date::text FROM typed WHERE n = 2").Scan(&nums, &num, &dates, &date); err != nil {
 		t.Fatal(err)
@@ -288,12 +305,7 @@ func TestNumericEncoding(t *testing.T) {
 		rows = append(rows, row{I: int32(1000 + i), V: n})
 	}
 	ctx := context.Background()
-	pool := pg.Pool(t, nil)
-	for _, s := range reg.CreateStatements() {
-		if _, err := pool.Exec(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pool := poolWith(t, reg)
 	if _, err := model.BulkCreate(ctx, pool, b, rows); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aquila-go/aquila/cmd/aquilagen/testdata/types"
 	"github.com/aquila-go/aquila/cmd/aquilagen/testdata/types/pgtypes"
 	"github.com/aquila-go/aquila/cmd/aquilagen/testdata/types/plain"
 	"github.com/aquila-go/aquila/internal/catalog"
@@ -62,15 +61,7 @@ func BenchmarkBindings(b *testing.B) {
 		}
 	}
 
-	reg, err := model.NewRegistry(types.Tables()...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	migrations, err := types.Migrations()
-	if err != nil {
-		b.Fatal(err)
-	}
-	typesPool := pg.Pool(b, migrations)
+	reg, typesPool := rtDB(b)
 	pb, err := pgtypes.NewBindings(reg)
 	if err != nil {
 		b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -204,25 +205,7 @@ func packageName(dir string) (string, error) {
 func checkNames(dir string, bs []binding) error {
 	declared := map[string]bool{}
 	err := eachFile(dir, []string{bindingsFile}, func(af *ast.File) {
-		for _, d := range af.Decls {
-			switch d := d.(type) {
-			case *ast.FuncDecl:
-				if d.Recv == nil {
-					declared[d.Name.Name] = true
-				}
-			case *ast.GenDecl:
-				for _, s := range d.Specs {
-					switch s := s.(type) {
-					case *ast.TypeSpec:
-						declared[s.Name.Name] = true
-					case *ast.ValueSpec:
-						for _, n := range s.Names {
-							declared[n.Name] = true
-						}
-					}
-				}
-			}
-		}
+		maps.Copy(declared, topLevelNames(af))
 	})
 	if err != nil {
 		return err

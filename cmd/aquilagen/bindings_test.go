@@ -42,19 +42,7 @@ func TestGoldenTypes(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, got := range map[string][]byte{routerFile: router, statementsFile: stmts, bindingsFile: files[i]} {
-			golden := filepath.Join(o.dir, name)
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the generator's output (go test -update rewrites it):\n%s", golden, got)
-			}
+			checkGolden(t, filepath.Join(o.dir, name), got)
 		}
 	}
 }

@@ -36,7 +36,7 @@ func ptr[V any](v V) *V { return &v }
 
 // rtDB returns the registry of testdata/types and a pool on a fresh
 // database migrated with its migrations, after checking that the two agree.
-func rtDB(t *testing.T) (*model.Registry, context.Context, *pgxpool.Pool) {
+func rtDB(t testing.TB) (*model.Registry, *pgxpool.Pool) {
 	t.Helper()
 	reg, err := model.NewRegistry(types.Tables()...)
 	if err != nil {
@@ -55,7 +55,7 @@ func rtDB(t *testing.T) (*model.Registry, context.Context, *pgxpool.Pool) {
 	for _, d := range diffs {
 		t.Errorf("testdata/types: the migrations and Tables differ: %s", d)
 	}
-	return reg, ctx, pool
+	return reg, pool
 }
 
 // TestRoundTripPgtypes writes every column type through the bindings
@@ -63,7 +63,7 @@ func rtDB(t *testing.T) (*model.Registry, context.Context, *pgxpool.Pool) {
 // uuids and numerics) and reads it back with the sqlc queries.
 func TestRoundTripPgtypes(t *testing.T) {
 	t.Parallel()
-	reg, ctx, pool := rtDB(t)
+	reg, pool := rtDB(t)
 	q := pgtypes.New(pool)
 	b, err := pgtypes.NewBindings(reg)
 	if err != nil {
@@ -111,30 +111,9 @@ func TestRoundTripPgtypes(t *testing.T) {
 	}
 	items := []pgtypes.OrderItem{{OrderID: 1, Line: 1, Sku: "a"}, {OrderID: 1, Line: 2, Sku: "b"}, {OrderID: 2, Line: 1, Sku: "c"}}
 
-	if _, err := model.BulkCreate(ctx, pool, b.Scalars, scalars); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := model.BulkCreate(ctx, pool, b.Arrays, arrays); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := model.BulkCreate(ctx, pool, b.OrderItems, items); err != nil {
-		t.Fatal(err)
-	}
-	gotScalars, err := q.ListScalars(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameRows(t, scalars, gotScalars)
-	gotArrays, err := q.ListArrays(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameRows(t, arrays, gotArrays)
-	gotItems, err := q.ListOrderItems(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameRows(t, items, gotItems)
+	roundTrip(t, pool, b.Scalars, scalars, q.ListScalars)
+	roundTrip(t, pool, b.Arrays, arrays, q.ListArrays)
+	gotItems := roundTrip(t, pool, b.OrderItems, items, q.ListOrderItems)
 	for _, it := range gotItems {
 		if !it.AddedAt.Valid || it.AddedAt.Time.IsZero() {
 			t.Errorf("order item %d/%d: added_at %v, want the default now()", it.OrderID, it.Line, it.AddedAt)
@@ -148,7 +127,7 @@ func TestRoundTripPgtypes(t *testing.T) {
 // and NullUUID are) and json.RawMessage.
 func TestRoundTripPlain(t *testing.T) {
 	t.Parallel()
-	reg, ctx, pool := rtDB(t)
+	reg, pool := rtDB(t)
 	q := plain.New(pool)
 	b, err := plain.NewBindings(reg)
 	if err != nil {
@@ -176,22 +155,8 @@ func TestRoundTripPlain(t *testing.T) {
 		},
 		{I2: []int16{}, I4: []int32{}, I8: []int64{}, B: []bool{}, T: []string{}, V: []string{}, F4: []float32{}, F8: []float64{}},
 	}
-	if _, err := model.BulkCreate(ctx, pool, b.Scalars, scalars); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := model.BulkCreate(ctx, pool, b.Arrays, arrays); err != nil {
-		t.Fatal(err)
-	}
-	gotScalars, err := q.ListScalars(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameRows(t, scalars, gotScalars)
-	gotArrays, err := q.ListArrays(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameRows(t, arrays, gotArrays)
+	roundTrip(t, pool, b.Scalars, scalars, q.ListScalars)
+	roundTrip(t, pool, b.Arrays, arrays, q.ListArrays)
 }
 
 // TestGeneratedBindingsMismatch: a row type generated from a schema the
@@ -261,6 +226,22 @@ func TestGeneratedBindingsMismatch(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", tc.name, err, tc.msg)
 		}
 	}
+}
+
+// roundTrip writes rows with BulkCreate through binding, reads them back
+// with the sqlc query list and compares the two; it returns what it read.
+func roundTrip[R any](t *testing.T, pool *pgxpool.Pool, binding *model.Binding[R], rows []R, list func(context.Context) ([]R, error)) []R {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := model.BulkCreate(ctx, pool, binding, rows); err != nil {
+		t.Fatal(err)
+	}
+	got, err := list(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, rows, got)
+	return got
 }
 
 // sameRows compares rows written with rows read back, field by field,

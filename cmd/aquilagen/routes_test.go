@@ -83,7 +83,13 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "router_gen.golden")
+	checkGolden(t, filepath.Join("testdata", "router_gen.golden"), got)
+}
+
+// checkGolden compares got with the golden file, which go test -update
+// rewrites.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -94,7 +100,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("render(testdata/pkg) differs from %s (go test -update rewrites it):\n%s", golden, got)
+		t.Errorf("%s differs from the generator's output (go test -update rewrites it):\n%s", golden, got)
 	}
 }
 

@@ -42,9 +42,7 @@ func stubBindings(dir string) ([]byte, error) {
 	pkgName := ""
 	err := eachFile(dir, []string{bindingsFile}, func(af *ast.File) {
 		pkgName = af.Name.Name
-		for name := range topLevelNames(af) {
-			declared[name] = true
-		}
+		maps.Copy(declared, topLevelNames(af))
 	})
 	if err != nil {
 		return nil, err
