@@ -18,6 +18,7 @@ import (
 	"os"
 
 	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/model"
 
 	"github.com/aquila-go/aquila/examples/service/internal/db"
 	"github.com/aquila-go/aquila/examples/service/internal/shop"
@@ -31,7 +32,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "service:", err)
 		os.Exit(1)
 	}
-	os.Exit(cli.Main(cli.Service{
+	os.Exit(cli.Main(service(reg)))
+}
+
+// service describes the shop to its commands.
+func service(reg *model.Registry) cli.Service {
+	return cli.Service{
 		Name:       "shop",
 		Summary:    "a shop API on PostgreSQL",
 		EnvPrefix:  "SHOP",
@@ -39,7 +45,7 @@ func main() {
 		Migrations: schema.FS,
 		Statements: db.Statements(),
 		Handler:    initHandler,
-	}))
+	}
 }
 
 // provideRequestFunc hands the request injector to the handler.
