@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/big"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,6 +115,17 @@ func TestRoundTripPgtypes(t *testing.T) {
 	roundTrip(t, pool, b.Scalars, scalars, q.ListScalars)
 	roundTrip(t, pool, b.Arrays, arrays, q.ListArrays)
 	gotItems := roundTrip(t, pool, b.OrderItems, items, q.ListOrderItems)
+	// Serial columns take the server's values, unless the binding names
+	// them.
+	if got := strings.Join(b.Counters.Columns(), ","); got != "label" {
+		t.Errorf("counters binding writes %s, want label", got)
+	}
+	counters, err := pgtypes.BindCounters(reg, "small", "medium", "big", "label")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, pool, counters, []pgtypes.Counter{{Small: 7, Medium: 8, Big: 9, Label: "given"},
+		{Small: 32767, Medium: 1<<31 - 1, Big: 1 << 62, Label: "max"}}, q.ListCounters)
 	for _, it := range gotItems {
 		if !it.AddedAt.Valid || it.AddedAt.Time.IsZero() {
 			t.Errorf("order item %d/%d: added_at %v, want the default now()", it.OrderID, it.Line, it.AddedAt)

@@ -6,3 +6,6 @@ SELECT * FROM "arrays" ORDER BY "id";
 
 -- name: ListOrderItems :many
 SELECT * FROM "order_items" ORDER BY "order_id", "line";
+
+-- name: ListCounters :many
+SELECT * FROM "counters" ORDER BY "big";

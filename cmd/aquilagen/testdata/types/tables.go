@@ -1,8 +1,9 @@
-// Package types describes its migrations (schema/) as model metadata: every column type
-// package model supports, NOT NULL and nullable, in scalars and arrays, and
-// a table with a composite key. cmd/aquilagen's tests generate bindings for
-// sqlc's two outputs of them, pgtypes (sqlc's defaults) and plain (pointers
-// and overrides), and round-trip every column through them.
+// Package types describes its migrations (schema/) as model metadata:
+// every column type package model supports, NOT NULL and nullable, in
+// scalars and arrays, a table with a composite key and one of serial
+// columns. cmd/aquilagen's tests generate bindings for sqlc's two outputs
+// of them, pgtypes (sqlc's defaults) and plain (pointers and overrides),
+// and round-trip every column through them.
 package types
 
 import (
@@ -51,6 +52,12 @@ func Tables() []*model.TableDef {
 			model.Col("sku", model.Text).NotNull(),
 			model.Col("added_at", model.TimestampTZ).NotNull().Default("now()"),
 			model.PrimaryKey("order_id", "line"),
+		),
+		model.Table("counters",
+			model.Col("small", model.SmallSerial).NotNull(),
+			model.Col("medium", model.Serial).NotNull(),
+			model.Col("big", model.BigSerial).PrimaryKey(),
+			model.Col("label", model.Text).NotNull(),
 		),
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 type Querier interface {
 	ListArrays(ctx context.Context) ([]Array, error)
+	ListCounters(ctx context.Context) ([]Counter, error)
 	ListOrderItems(ctx context.Context) ([]OrderItem, error)
 	ListScalars(ctx context.Context) ([]Scalar, error)
 }

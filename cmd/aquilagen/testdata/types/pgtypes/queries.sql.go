@@ -50,6 +50,35 @@ func (q *Queries) ListArrays(ctx context.Context) ([]Array, error) {
 	return items, nil
 }
 
+const ListCounters = `-- name: ListCounters :many
+SELECT small, medium, big, label FROM "counters" ORDER BY "big"
+`
+
+func (q *Queries) ListCounters(ctx context.Context) ([]Counter, error) {
+	rows, err := q.db.Query(ctx, ListCounters)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Counter
+	for rows.Next() {
+		var i Counter
+		if err := rows.Scan(
+			&i.Small,
+			&i.Medium,
+			&i.Big,
+			&i.Label,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const ListOrderItems = `-- name: ListOrderItems :many
 SELECT order_id, line, sku, added_at FROM "order_items" ORDER BY "order_id", "line"
 `

@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// RoutedQueries implements Querier on two connections: the 3 methods whose
+// RoutedQueries implements Querier on two connections: the 4 methods whose
 // query is a plain SELECT (:one or :many) run on read, a replica; the other
 // 0 (writes, :copyfrom, batches, locking reads, and queries marked
 // aquila:primary) run on write, the primary. The choice was made by aquilagen
@@ -39,6 +39,7 @@ var _ Querier = (*RoutedQueries)(nil)
 func ReadQueries() []string {
 	return []string{
 		"ListArrays",
+		"ListCounters",
 		"ListOrderItems",
 		"ListScalars",
 	}
@@ -47,6 +48,11 @@ func ReadQueries() []string {
 // ListArrays runs on the read connection (replica): :many, SELECT.
 func (q *RoutedQueries) ListArrays(ctx context.Context) ([]Array, error) {
 	return q.read.ListArrays(ctx)
+}
+
+// ListCounters runs on the read connection (replica): :many, SELECT.
+func (q *RoutedQueries) ListCounters(ctx context.Context) ([]Counter, error) {
+	return q.read.ListCounters(ctx)
 }
 
 // ListOrderItems runs on the read connection (replica): :many, SELECT.

@@ -7,6 +7,7 @@ package pgtypes
 func Statements() []string {
 	return []string{
 		ListArrays,
+		ListCounters,
 		ListOrderItems,
 		ListScalars,
 	}

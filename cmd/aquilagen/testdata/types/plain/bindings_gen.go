@@ -19,6 +19,7 @@ type Bindings struct {
 	Scalars    *model.Binding[Scalar]    // scalars
 	Arrays     *model.Binding[Array]     // arrays
 	OrderItems *model.Binding[OrderItem] // order_items
+	Counters   *model.Binding[Counter]   // counters
 }
 
 // NewBindings binds every table of Bindings to its row type (see the Bind
@@ -34,6 +35,9 @@ func NewBindings(reg *model.Registry) (*Bindings, error) {
 		return nil, err
 	}
 	if b.OrderItems, err = BindOrderItems(reg); err != nil {
+		return nil, err
+	}
+	if b.Counters, err = BindCounters(reg); err != nil {
 		return nil, err
 	}
 	return &b, nil
@@ -133,5 +137,22 @@ func OrderItemFields() []model.Field[OrderItem] {
 		model.Int32("line", func(r *OrderItem) int32 { return r.Line }),
 		model.String("sku", func(r *OrderItem) string { return r.Sku }),
 		model.Time("added_at", func(r *OrderItem) time.Time { return r.AddedAt }),
+	}
+}
+
+// BindCounters binds the table "counters" of reg to Counter (model.BindRow with
+// CounterFields): it writes columns, or, without any, every column the
+// server does not fill in itself.
+func BindCounters(reg *model.Registry, columns ...string) (*model.Binding[Counter], error) {
+	return model.BindRow(reg, "counters", CounterFields(), columns...)
+}
+
+// CounterFields returns a field for every column of "counters", in table order.
+func CounterFields() []model.Field[Counter] {
+	return []model.Field[Counter]{
+		model.Int16("small", func(r *Counter) int16 { return r.Small }),
+		model.Int32("medium", func(r *Counter) int32 { return r.Medium }),
+		model.Int64("big", func(r *Counter) int64 { return r.Big }),
+		model.String("label", func(r *Counter) string { return r.Label }),
 	}
 }

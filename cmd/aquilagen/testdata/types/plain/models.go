@@ -31,6 +31,13 @@ type Array struct {
 	N  []pgtype.Numeric
 }
 
+type Counter struct {
+	Small  int16
+	Medium int32
+	Big    int64
+	Label  string
+}
+
 type OrderItem struct {
 	OrderID int64
 	Line    int32

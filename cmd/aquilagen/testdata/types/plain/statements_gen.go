@@ -7,6 +7,7 @@ package plain
 func Statements() []string {
 	return []string{
 		ListArrays,
+		ListCounters,
 		ListOrderItems,
 		ListScalars,
 	}

@@ -65,3 +65,10 @@ CREATE TABLE "order_items" (
     "added_at" timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY ("order_id", "line")
 );
+
+CREATE TABLE "counters" (
+    "small" smallserial NOT NULL,
+    "medium" serial NOT NULL,
+    "big" bigserial PRIMARY KEY,
+    "label" text NOT NULL
+);
