@@ -123,8 +123,9 @@
 // for the column types here: the plain Go types and pointers to them
 // (Int64, StringPtr, Time, Bytes for bytea and json, ...), pgx's nullable
 // pgtype structs (PgText, PgInt8, PgTimestamptz, PgUUID, PgNumeric, ...),
-// uuid values as [16]byte (UUIDBytes), and an Array form of each for
-// one-dimensional array columns (StringArray, PgUUIDArray, ...).
+// uuid values as [16]byte (UUIDBytes), and an Array form of each
+// non-pointer one for one-dimensional array columns (StringArray,
+// PgUUIDArray, ...).
 // cmd/aquilagen writes these fields for every sqlc row type that has a
 // table in the registry, and BindRow binds them, checking first that the
 // row type and the table agree column for column. It checks each field's
@@ -132,8 +133,7 @@
 // operations then encode PostgreSQL's binary COPY format straight from the
 // typed values into a reused buffer that pgconn streams: no []any, no
 // interface boxing, no per-value codec lookup, and no allocation per row.
-// Bind takes a
-// values function instead,
+// Bind takes a values function instead,
 //
 //	b, err := model.Bind(reg.Table("books"), []string{"author_id", "isbn"},
 //		func(r *db.Book, dst []any) []any { return append(dst, r.AuthorID, r.Isbn) })
