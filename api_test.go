@@ -52,7 +52,7 @@ func (a api) want(method, path, body string, status int, code, field string) map
 func (a api) noContent(method, path string, status int, code string) {
 	a.t.Helper()
 	req, _ := http.NewRequest(method, a.base+path, nil)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := apiClient(a.t).Do(req)
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -6,6 +6,7 @@
 //	aquila ddl [-drop]          print the catalog DDL generated from its metadata
 //	aquila check                compare the metadata with the live schema (exit 1 on drift)
 //	aquila load -table T FILE   bulk-load NDJSON or CSV through COPY
+//	aquila openapi [-o FILE]    write the API's OpenAPI 3.1 document (served at GET /openapi.json)
 //	aquila version
 //
 // Run `aquila <command> -h` for a command's flags. Every flag has an
@@ -17,6 +18,7 @@ import (
 	"os"
 
 	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
@@ -42,5 +44,6 @@ func service(reg *model.Registry) cli.Service {
 		MigrationsDir: "schema",
 		Statements:    db.Statements(),
 		Handler:       initHandler,
+		OpenAPI:       app.OpenAPI,
 	}
 }

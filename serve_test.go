@@ -49,7 +49,7 @@ func call(t *testing.T, method, url, contentType, body string) (int, map[string]
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := apiClient(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,4 +38,10 @@
 // and reject malformed pairs and unknown parameters. Each of these errors
 // names the field (a JSON path such as attributes.lang or records[3].title,
 // or the query parameter).
+//
+// Route registers a handler with its documentation (an openapi.Route:
+// parameters, bodies and replies as Go types, a list's
+// query.Description), and OpenAPI builds the OpenAPI 3.1 document of
+// every route so registered, with ErrorBody as the error answer; Date,
+// Optional and Code describe their own JSON in it.
 package api

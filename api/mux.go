@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aquila-go/aquila/openapi"
 )
 
 // HandlerFunc is an API handler: it writes a success response or returns
@@ -42,6 +44,7 @@ type Mux struct {
 	timeout  time.Duration
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	routes   []openapi.Route // documented with Route
 }
 
 // NewMux returns an empty Mux; it fails only when the metrics cannot be

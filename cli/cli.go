@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aquila-go/aquila/model"
+	"github.com/aquila-go/aquila/openapi"
 	"github.com/aquila-go/aquila/postgres"
 )
 
@@ -61,6 +62,11 @@ type Service struct {
 	// requests have finished and before the pool closes. Without it serve
 	// answers only /healthz, /readyz and /metrics.
 	Handler func(ctx context.Context, d *Deps) (http.Handler, func(), error)
+	// OpenAPI builds the OpenAPI document of the service's API without a
+	// database (e.g. api.Mux.OpenAPI of the routes its handler
+	// registers). With it, serve answers GET /openapi.json and the openapi
+	// command writes or checks the document.
+	OpenAPI func() (*openapi.Document, error)
 }
 
 // Deps is what serve builds before it calls Service.Handler: the parsed
@@ -167,6 +173,7 @@ func commands() []command {
 		{"check", "Compare the model metadata with the live database schema; prints\n" +
 			"one line per difference and exits 1 if there is any. Migrates nothing.", checkCmd},
 		{"load", "Bulk-load an NDJSON or CSV file into a table through COPY,\nall or nothing: load -table TABLE FILE", loadCmd},
+		{"openapi", "Write the OpenAPI document of the API (-o FILE, default stdout);\n-check FILE exits 1 when FILE differs from it.", openapiCmd},
 		{"version", "Print the version.", versionCmd},
 	}
 }

@@ -11,6 +11,7 @@
 //	ddl [-drop]                   print the DDL the model metadata generates
 //	check                         compare the metadata with the live schema (exit 1 on drift)
 //	load -table T FILE            bulk-load NDJSON or CSV into any table through binary COPY
+//	openapi [-o FILE|-check FILE] write or check the API's OpenAPI 3.1 document
 //	version
 //
 // A service describes itself in a Service — its model registry, its
@@ -30,6 +31,7 @@
 //			MigrationsDir: "schema",       // where migrate create writes
 //			Statements:    db.Statements(), // generated next to sqlc's output
 //			Handler:       initHandler,    // the Wire injector below
+//			OpenAPI:       app.OpenAPI,    // optional: GET /openapi.json and the openapi command
 //		}))
 //	}
 //
@@ -51,6 +53,15 @@
 //
 // and its providers take cli.Config, *slog.Logger, *postgres.Router and
 // *prometheus.Registry like any other dependency.
+//
+// # OpenAPI
+//
+// With Service.OpenAPI — a function that builds the API's document without
+// a database, typically api.Mux.OpenAPI of the routes the handler registers
+// with api.Mux.Route (see package openapi) — serve answers GET
+// /openapi.json with it, built once at start, and the openapi command
+// writes it (-o FILE) or fails when a committed copy differs (-check FILE),
+// so that the document can be committed, diffed and kept current in CI.
 //
 // # Lifecycle
 //

@@ -180,6 +180,13 @@ func (r *runner) start(ctx context.Context, cfg Config, log *slog.Logger, cleanu
 		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	}
+	if r.svc.OpenAPI != nil {
+		h, err := openAPIHandler(r.svc.OpenAPI)
+		if err != nil {
+			return nil, nil, err
+		}
+		mux.Handle("GET /openapi.json", h)
+	}
 	if r.svc.Handler != nil {
 		d := &Deps{Config: cfg, Logger: log, Router: rt, Metrics: m.registry, Registry: r.svc.Registry}
 		api, cleanup, err := r.svc.Handler(ctx, d)

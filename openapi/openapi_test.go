@@ -139,7 +139,7 @@ func testRoutes(t *testing.T) []openapi.Route {
 			Body:    []openapi.Content{openapi.JSON[bookPatch]()},
 			Replies: []openapi.Reply{openapi.OK[bookJSON]("")}},
 		{Pattern: "DELETE /books/{id}", Replies: []openapi.Reply{openapi.NoContent("Deleted.")}},
-		{Pattern: "POST /books:bulk", Body: []openapi.Content{openapi.Body[bookInput]("application/x-ndjson"), openapi.JSON[[]bookInput]()},
+		{Pattern: "POST /books:bulk", Body: []openapi.Content{openapi.Body[[]bookInput]("application/x-ndjson"), openapi.JSON[[]bookInput]()},
 			Replies: []openapi.Reply{openapi.Created[map[string]int64]("")}},
 		{Pattern: "GET /files/{path...}", Replies: []openapi.Reply{{Status: 200, Content: []openapi.Content{{MediaType: "text/plain", Schema: &openapi.Schema{Type: openapi.Types{"string"}}}}}}},
 	}

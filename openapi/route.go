@@ -76,8 +76,9 @@ func JSON[T any]() Content {
 	return Content{MediaType: "application/json", Type: reflect.TypeFor[T]()}
 }
 
-// Body is a body of the given media type holding a T, e.g. one record of
-// an application/x-ndjson stream.
+// Body is a body of the given media type holding a T. An
+// application/x-ndjson stream is described as the array of its records,
+// Body[[]Record]("application/x-ndjson").
 func Body[T any](mediaType string) Content {
 	return Content{MediaType: mediaType, Type: reflect.TypeFor[T]()}
 }

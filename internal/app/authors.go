@@ -45,9 +45,9 @@ func (in *AuthorInput) Validate() error {
 // AuthorPatch is the body of PATCH /authors/{id}: absent fields are kept,
 // email and bio may be set to null.
 type AuthorPatch struct {
-	Name  api.Optional[string] `json:"name"`
-	Email api.Optional[string] `json:"email"`
-	Bio   api.Optional[string] `json:"bio"`
+	Name  api.Optional[string] `json:"name,omitzero"`
+	Email api.Optional[string] `json:"email,omitzero"`
+	Bio   api.Optional[string] `json:"bio,omitzero"`
 }
 
 // Validate checks the patch.

@@ -27,23 +27,14 @@ func ProvideBookList(cat *catalog.Catalog, cfg cli.Config, log *slog.Logger) (*B
 		key = make([]byte, query.MinCursorKeySize)
 		rand.Read(key)
 	}
-	s, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: [][]byte{key}})
-	if err != nil {
-		return nil, err
-	}
-	books, err := query.NewTable(s, query.TableConfig[db.Book]{
-		Table: "books",
-		Fields: func(b *db.Book, dst []any) []any {
-			return append(dst, &b.ID, &b.AuthorID, &b.Isbn, &b.Title, &b.PublishedOn,
-				&b.PriceCents, &b.Pages, &b.Attributes, &b.CreatedAt, &b.UpdatedAt)
-		},
-		Key: []string{"id"},
-	})
-	if err != nil {
-		return nil, err
-	}
+	return newBookList(cat, key, BooksEndpoint())
+}
+
+// BooksEndpoint is what GET /books accepts: its filters, orders and page
+// sizes. The API document is generated from it.
+func BooksEndpoint() query.EndpointConfig {
 	tagPath := []query.Hop{{Column: "id", Table: "book_tags", Key: "book_id"}, {Column: "tag_id", Table: "tags", Key: "id"}}
-	ep, err := query.NewEndpoint(books, query.EndpointConfig{
+	return query.EndpointConfig{
 		Filters: []query.Filter{
 			{Param: "author_id", Ops: []query.Op{query.OpEq, query.OpIn}},
 			{Param: "isbn", Ops: []query.Op{query.OpEq}},
@@ -59,7 +50,28 @@ func ProvideBookList(cat *catalog.Catalog, cfg cli.Config, log *slog.Logger) (*B
 		DefaultSort:  []query.Order{query.Asc("published_on")},
 		DefaultLimit: 50,
 		MaxLimit:     500,
+	}
+}
+
+// newBookList compiles GET /books' endpoint from cfg against the catalog
+// metadata, with cursors signed by key.
+func newBookList(cat *catalog.Catalog, key []byte, cfg query.EndpointConfig) (*BookList, error) {
+	s, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: [][]byte{key}})
+	if err != nil {
+		return nil, err
+	}
+	books, err := query.NewTable(s, query.TableConfig[db.Book]{
+		Table: "books",
+		Fields: func(b *db.Book, dst []any) []any {
+			return append(dst, &b.ID, &b.AuthorID, &b.Isbn, &b.Title, &b.PublishedOn,
+				&b.PriceCents, &b.Pages, &b.Attributes, &b.CreatedAt, &b.UpdatedAt)
+		},
+		Key: []string{"id"},
 	})
+	if err != nil {
+		return nil, err
+	}
+	ep, err := query.NewEndpoint(books, cfg)
 	if err != nil {
 		return nil, err
 	}

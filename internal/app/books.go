@@ -84,13 +84,13 @@ func (in *BookInput) row() db.Book {
 // BookPatch is the body of PATCH /books/{id}: absent fields are kept;
 // attributes may be set to null.
 type BookPatch struct {
-	AuthorID    api.Optional[int64]           `json:"author_id"`
-	ISBN        api.Optional[string]          `json:"isbn"`
-	Title       api.Optional[string]          `json:"title"`
-	PublishedOn api.Optional[api.Date]        `json:"published_on"`
-	PriceCents  api.Optional[int32]           `json:"price_cents"`
-	Pages       api.Optional[int32]           `json:"pages"`
-	Attributes  api.Optional[json.RawMessage] `json:"attributes"`
+	AuthorID    api.Optional[int64]           `json:"author_id,omitzero"`
+	ISBN        api.Optional[string]          `json:"isbn,omitzero"`
+	Title       api.Optional[string]          `json:"title,omitzero"`
+	PublishedOn api.Optional[api.Date]        `json:"published_on,omitzero"`
+	PriceCents  api.Optional[int32]           `json:"price_cents,omitzero"`
+	Pages       api.Optional[int32]           `json:"pages,omitzero"`
+	Attributes  api.Optional[json.RawMessage] `json:"attributes,omitzero"`
 }
 
 // Validate checks the patch: a non-null column cannot be set to null.

@@ -24,40 +24,22 @@ type Handler struct {
 	mux        *api.Mux
 }
 
-// NewHandler registers the routes on an api.Mux: request ids, the request
+// NewHandler registers the routes (routes.go, each with its documentation)
+// on an api.Mux: request ids, the request
 // timeout, error writing, request metrics (on reg, which serve's /metrics
 // exposes) and the access log come from there. serve answers /healthz,
 // /readyz, /metrics and /debug/pprof/ itself.
 func NewHandler(newRequest RequestFunc, reg *prometheus.Registry, books *BookList, cfg cli.Config, log *slog.Logger) (*Handler, error) {
-	mux, err := api.NewMux(api.Config{Logger: log, Timeout: cfg.RequestTimeout, Registerer: reg})
+	mc := api.Config{Logger: log, Timeout: cfg.RequestTimeout}
+	if reg != nil {
+		mc.Registerer = reg
+	}
+	mux, err := api.NewMux(mc)
 	if err != nil {
 		return nil, err
 	}
 	h := &Handler{newRequest: newRequest, books: books, mux: mux}
-
-	h.handle("POST /authors", h.createAuthor)
-	h.handle("GET /authors", h.listAuthors)
-	h.handle("GET /authors/{id}", h.getAuthor)
-	h.handle("PATCH /authors/{id}", h.updateAuthor)
-	h.handle("DELETE /authors/{id}", h.deleteAuthor)
-	h.handle("GET /authors/{id}/books", h.authorBooks)
-
-	h.handle("POST /books", h.createBook)
-	h.handle("POST /books:bulk", h.bulkBooks)
-	h.handle("GET /books", h.listBooks)
-	h.handle("GET /books/{id}", h.getBook)
-	h.handle("PATCH /books/{id}", h.updateBook)
-	h.handle("DELETE /books/{id}", h.deleteBook)
-	h.handle("GET /books/{id}/tags", h.bookTags)
-	h.handle("PUT /books/{id}/tags/{tag_id}", h.attachTag)
-	h.handle("DELETE /books/{id}/tags/{tag_id}", h.detachTag)
-
-	h.handle("POST /tags", h.createTag)
-	h.handle("GET /tags", h.listTags)
-
-	mux.Handle("/", func(w http.ResponseWriter, r *http.Request) error {
-		return api.Errorf(api.CodeNotFound, "", "no route for %s %s", r.Method, r.URL.Path)
-	})
+	h.handleRoutes()
 	return h, nil
 }
 
@@ -67,16 +49,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlerFunc is a catalog handler: an api.HandlerFunc that also gets the
-// request's services.
+// request's services (the request injector runs once per request, inside
+// the api.Mux's lifecycle).
 type handlerFunc func(w http.ResponseWriter, r *http.Request, req *Request) error
-
-// handle registers fn under pattern; the request injector runs once per
-// request, inside the api.Mux's lifecycle.
-func (h *Handler) handle(pattern string, fn handlerFunc) {
-	h.mux.Handle(pattern, func(w http.ResponseWriter, r *http.Request) error {
-		return fn(w, r, h.newRequest(r))
-	})
-}
 
 // page is the response shape of every list.
 type page[T any] struct {

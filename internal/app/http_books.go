@@ -102,7 +102,7 @@ func (h *Handler) bulkBooks(w http.ResponseWriter, r *http.Request, req *Request
 	if err != nil {
 		return err
 	}
-	return api.WriteJSON(w, r, http.StatusCreated, map[string]int64{"created": n})
+	return api.WriteJSON(w, r, http.StatusCreated, bulkJSON{Created: n})
 }
 
 // listBooks serves GET /books with the dynamic filters, orders and keyset

@@ -14,6 +14,8 @@ package openapitest
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -22,6 +24,7 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/content"
 )
 
 // Validator checks requests and responses against one document. It is
@@ -33,7 +36,8 @@ type Validator struct {
 
 // Load parses an OpenAPI document, checks it against the OpenAPI
 // specification's own schema, and returns its validator; any problem
-// fails t. Formats (date, date-time, uuid, ...) are asserted, not only
+// fails t. An application/x-ndjson body is validated as the array of its
+// lines' values, which is how a document describes one. Formats (date, date-time, uuid, ...) are asserted, not only
 // types.
 func Load(t testing.TB, doc []byte) *Validator {
 	t.Helper()
@@ -41,7 +45,8 @@ func Load(t testing.TB, doc []byte) *Validator {
 	if err != nil {
 		t.Fatalf("openapi document: %v", err)
 	}
-	v, errs := validator.NewValidator(d, config.WithFormatAssertions())
+	v, errs := validator.NewValidator(d, config.WithFormatAssertions(),
+		config.WithBodyDecoder("application/x-ndjson", content.DecoderFunc(decodeNDJSON)))
 	if len(errs) > 0 {
 		t.Fatalf("openapi document: %v", errs)
 	}
@@ -137,4 +142,22 @@ func asErrors[E error](errs []E) []error {
 		out[i] = e
 	}
 	return out
+}
+
+// decodeNDJSON decodes an NDJSON body into the array of its values.
+func decodeNDJSON(in *content.DecodeInput) (any, error) {
+	dec := json.NewDecoder(in.Body)
+	dec.UseNumber()
+	out := []any{}
+	for {
+		var v any
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
 }
