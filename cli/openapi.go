@@ -24,7 +24,9 @@ var ErrOpenAPIDrift = errors.New("the OpenAPI document differs from the API")
 func openapiCmd(_ context.Context, r *runner, args []string) error {
 	fs := r.newFlagSet("openapi", "openapi [-o FILE | -check FILE]")
 	out := fs.String("o", "", "write the document to FILE instead of stdout")
+	fs.fromEnv("o", "OPENAPI_OUT")
 	check := fs.String("check", "", "compare FILE with the document; exit 1 when they differ")
+	fs.fromEnv("check", "OPENAPI_CHECK")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
