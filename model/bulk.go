@@ -15,11 +15,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// DB is what bulk operations and Check need from a connection.
-// *pgxpool.Pool, *pgx.Conn and pgx.Tx satisfy it. On a pgx.Tx, Begin
-// creates a savepoint, so an operation is still all or nothing within the
-// caller's transaction and a failure leaves that transaction usable.
-type DB interface {
+// DBTX is what bulk operations, Check and PlanMigration need from a
+// connection or a transaction: *pgxpool.Pool, *pgx.Conn, pgx.Tx and
+// postgres.Writer satisfy it. On a pgx.Tx, Begin creates a savepoint, so
+// an operation is still all or nothing within the caller's transaction and
+// a failure leaves that transaction usable.
+type DBTX interface {
 	Begin(ctx context.Context) (pgx.Tx, error)
 	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
 }
@@ -64,7 +65,7 @@ func newBulkConfig(opts []BulkOption) (bulkConfig, error) {
 // connection), none is. The error names the table, keeps a *pgconn.PgError
 // reachable with errors.As and, when the failing row is known, carries its
 // index in a *RowError. Empty input writes nothing and runs no hook.
-func BulkCreate[T any](ctx context.Context, db DB, b *Binding[T], rows []T, opts ...BulkOption) (int64, error) {
+func BulkCreate[T any](ctx context.Context, db DBTX, b *Binding[T], rows []T, opts ...BulkOption) (int64, error) {
 	return runBulk(ctx, db, b, opts, "copy", nil, slicePrevalidated(b, rows))
 }
 
@@ -79,7 +80,7 @@ func BulkCreate[T any](ctx context.Context, db DB, b *Binding[T], rows []T, opts
 // yielded its first row. An error yielded by the stream aborts the
 // operation (nothing is written) and is returned wrapped with the table
 // name, as the stream reports it.
-func BulkCreateSeq[T any](ctx context.Context, db DB, b *Binding[T], rows iter.Seq2[T, error], opts ...BulkOption) (int64, error) {
+func BulkCreateSeq[T any](ctx context.Context, db DBTX, b *Binding[T], rows iter.Seq2[T, error], opts ...BulkOption) (int64, error) {
 	return runBulk(ctx, db, b, opts, "copy", nil, seqFeeder(b, rows))
 }
 
@@ -238,7 +239,7 @@ func copyBufCap(rows, cols int) int {
 // runs in a transaction (a savepoint on a pgx.Tx), begun when the first
 // chunk is ready: the upsert's staging table, the chunks, the upsert's
 // final INSERT, commit. The after-commit hook runs last.
-func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption, verb string,
+func runBulk[T any](ctx context.Context, db DBTX, b *Binding[T], opts []BulkOption, verb string,
 	up *upsert, src feeder[T]) (n int64, err error) {
 	if b == nil {
 		return 0, &Error{Err: errNilTable}
@@ -359,7 +360,7 @@ func runBulk[T any](ctx context.Context, db DB, b *Binding[T], opts []BulkOption
 
 // copyBinary sends the binary COPY stream r with pgconn, in tx or, when
 // tx is nil, on a connection of db (a pool or a connection).
-func copyBinary(ctx context.Context, db DB, tx pgx.Tx, r io.Reader, sql string) (int64, error) {
+func copyBinary(ctx context.Context, db DBTX, tx pgx.Tx, r io.Reader, sql string) (int64, error) {
 	var pc *pgconn.PgConn
 	switch {
 	case tx != nil:

@@ -123,7 +123,7 @@ func IgnoreTables(names ...string) CheckOption {
 // back, so types, defaults and CHECK expressions are compared as the server
 // normalises them, not as they were written. It changes nothing, but needs
 // the CREATE privilege on the database for the scratch schema.
-func Check(ctx context.Context, db DB, r *Registry, opts ...CheckOption) ([]Diff, error) {
+func Check(ctx context.Context, db DBTX, r *Registry, opts ...CheckOption) ([]Diff, error) {
 	cfg := newCheckConfig(opts)
 	tx, err := db.Begin(ctx)
 	if err != nil {

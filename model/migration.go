@@ -116,7 +116,7 @@ func WithCheckOptions(opts ...CheckOption) MigrationOption {
 // change the generator cannot write (turning an existing column into a
 // serial) wraps ErrUnsupportedChange. Each is an *Error naming the table
 // and column, joined when there are several.
-func PlanMigration(ctx context.Context, db DB, r *Registry, opts ...MigrationOption) (*Migration, error) {
+func PlanMigration(ctx context.Context, db DBTX, r *Registry, opts ...MigrationOption) (*Migration, error) {
 	var cfg migrationConfig
 	for _, o := range opts {
 		o(&cfg)

@@ -47,7 +47,7 @@ type upsert struct {
 // nothing, like BulkCreate. With DoUpdate, two input rows with the same
 // conflict key make the server fail the statement ("cannot affect row a
 // second time").
-func BulkUpsert[T any](ctx context.Context, db DB, b *Binding[T], rows []T, c Conflict, opts ...BulkOption) (int64, error) {
+func BulkUpsert[T any](ctx context.Context, db DBTX, b *Binding[T], rows []T, c Conflict, opts ...BulkOption) (int64, error) {
 	up, err := newUpsert(b, c)
 	if err != nil {
 		return 0, err
@@ -56,7 +56,7 @@ func BulkUpsert[T any](ctx context.Context, db DB, b *Binding[T], rows []T, c Co
 }
 
 // BulkUpsertSeq is BulkUpsert for a stream of rows.
-func BulkUpsertSeq[T any](ctx context.Context, db DB, b *Binding[T], rows iter.Seq2[T, error], c Conflict, opts ...BulkOption) (int64, error) {
+func BulkUpsertSeq[T any](ctx context.Context, db DBTX, b *Binding[T], rows iter.Seq2[T, error], c Conflict, opts ...BulkOption) (int64, error) {
 	up, err := newUpsert(b, c)
 	if err != nil {
 		return 0, err

@@ -6,16 +6,16 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Querier runs queries: *pgxpool.Pool, *pgx.Conn, pgx.Tx, sqlc's db.DBTX
-// and postgres.ReadScope (whose read cache then serves repeated builder
-// queries) all implement it.
-type Querier interface {
+// DBTX is what a query runs on: *pgxpool.Pool, *pgx.Conn, pgx.Tx, sqlc's
+// db.DBTX, postgres.Pipeline and postgres.ReadScope (whose read cache then
+// serves repeated builder queries) all implement it.
+type DBTX interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // All runs the query and scans every row into a T.
-func (q *Query[T]) All(ctx context.Context, db Querier) ([]T, error) {
+func (q *Query[T]) All(ctx context.Context, db DBTX) ([]T, error) {
 	sql, args, err := q.SQL()
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func (q *Query[T]) All(ctx context.Context, db Querier) ([]T, error) {
 
 // One runs the query with LIMIT 1 (unless a limit is set) and returns the
 // first row, or pgx.ErrNoRows.
-func (q *Query[T]) One(ctx context.Context, db Querier) (T, error) {
+func (q *Query[T]) One(ctx context.Context, db DBTX) (T, error) {
 	var zero T
 	lim := int64(-1)
 	if !q.hasLimit {
@@ -50,7 +50,7 @@ func (q *Query[T]) One(ctx context.Context, db Querier) (T, error) {
 }
 
 // Count runs SELECT count(*) over the query's conditions.
-func (q *Query[T]) Count(ctx context.Context, db Querier) (int64, error) {
+func (q *Query[T]) Count(ctx context.Context, db DBTX) (int64, error) {
 	sql, args, err := q.CountSQL()
 	if err != nil {
 		return 0, err
@@ -61,7 +61,7 @@ func (q *Query[T]) Count(ctx context.Context, db Querier) (int64, error) {
 }
 
 // Exists reports whether any row matches the query's conditions.
-func (q *Query[T]) Exists(ctx context.Context, db Querier) (bool, error) {
+func (q *Query[T]) Exists(ctx context.Context, db DBTX) (bool, error) {
 	sql, args, err := q.ExistsSQL()
 	if err != nil {
 		return false, err
@@ -84,7 +84,7 @@ type Page[T any] struct {
 // Limit rows after the After cursor. It fetches one row more than the
 // limit to know whether a next page exists; Next is signed with the
 // schema's first cursor key.
-func (q *Query[T]) Page(ctx context.Context, db Querier) (Page[T], error) {
+func (q *Query[T]) Page(ctx context.Context, db DBTX) (Page[T], error) {
 	t := q.t
 	if !q.hasLimit || q.limit == 0 {
 		return Page[T]{}, &Error{Table: t.m.name, Err: ErrNoLimit}
@@ -125,7 +125,7 @@ func (q *Query[T]) Page(ctx context.Context, db Querier) (Page[T], error) {
 }
 
 // scan runs sql and scans each row through the table's fields function.
-func (t *Table[T]) scan(ctx context.Context, db Querier, sql string, args []any, hint int) ([]T, error) {
+func (t *Table[T]) scan(ctx context.Context, db DBTX, sql string, args []any, hint int) ([]T, error) {
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err

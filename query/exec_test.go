@@ -259,7 +259,7 @@ func TestPageErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c := newCatalog(t)
-	var nilDB query.Querier // never reached: every case fails before running
+	var nilDB query.DBTX // never reached: every case fails before running
 	cases := []struct {
 		q   *query.Query[db.Book]
 		err error

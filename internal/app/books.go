@@ -25,13 +25,13 @@ import (
 type BookService struct {
 	q    db.Querier
 	dbx  db.DBTX
-	bulk model.DB
+	bulk model.DBTX
 	cat  *catalog.Catalog
 	log  *slog.Logger
 }
 
 // NewBookService is the BookService provider.
-func NewBookService(q db.Querier, dbx db.DBTX, bulk model.DB, cat *catalog.Catalog, log *slog.Logger) *BookService {
+func NewBookService(q db.Querier, dbx db.DBTX, bulk model.DBTX, cat *catalog.Catalog, log *slog.Logger) *BookService {
 	return &BookService{q: q, dbx: dbx, bulk: bulk, cat: cat, log: log}
 }
 

@@ -95,7 +95,7 @@ func ProvideQueries(dbx db.DBTX, s *postgres.Session) *db.RoutedQueries {
 
 // ProvideBulkDB is where bulk COPY runs: the session's writer (the
 // primary), so the session knows it wrote.
-func ProvideBulkDB(s *postgres.Session) model.DB {
+func ProvideBulkDB(s *postgres.Session) model.DBTX {
 	return s.Writer()
 }
 

@@ -19,14 +19,14 @@ import (
 // ProductService is the request-scoped domain service for products.
 type ProductService struct {
 	q     db.Querier
-	bulk  model.DB
+	bulk  model.DBTX
 	table *model.Binding[db.Product]
 }
 
 // NewProductService is the ProductService provider: q runs the queries,
 // bulk the COPY of an import (the request's primary connection) through
 // the products binding.
-func NewProductService(q db.Querier, bulk model.DB, products *model.Binding[db.Product]) *ProductService {
+func NewProductService(q db.Querier, bulk model.DBTX, products *model.Binding[db.Product]) *ProductService {
 	return &ProductService{q: q, bulk: bulk, table: products}
 }
 

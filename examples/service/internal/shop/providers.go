@@ -17,7 +17,7 @@ var RequestSet = wire.NewSet(
 	NewCustomerService,
 	NewProductService,
 	NewOrderService,
-	wire.Bind(new(model.DB), new(*postgres.Writer)),
+	wire.Bind(new(model.DBTX), new(*postgres.Writer)),
 	wire.Bind(new(postgres.TxBeginner), new(*postgres.Writer)),
 	wire.Struct(new(Request), "*"),
 )
