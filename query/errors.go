@@ -4,13 +4,17 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/aquila-go/aquila/model"
 )
 
 // Builder errors: a query that does not fit the metadata. They come inside
 // an *Error naming the table and column; test for them with errors.Is.
+// ErrUnknownTable and ErrUnknownColumn are model's own, so that one test
+// serves the metadata and the queries built on it.
 var (
-	ErrUnknownTable    = errors.New("unknown table")
-	ErrUnknownColumn   = errors.New("unknown column")
+	ErrUnknownTable    = model.ErrUnknownTable
+	ErrUnknownColumn   = model.ErrUnknownColumn
 	ErrOperator        = errors.New("operator not valid for the column type")
 	ErrNilValue        = errors.New("nil value (use IsNull)")
 	ErrNotSortable     = errors.New("column type cannot be ordered")
