@@ -300,7 +300,7 @@ func (p *planner) addForeignKeyLate(t *TableDef, c *constraint) {
 }
 
 // dropIndex drops an index of a table that stays: concurrently in the late
-// file, unless a column it uses is dropped, which the main file does.
+// file, unless a column it uses is dropped, which drops the index too.
 func (p *planner) dropIndex(table, name string) {
 	gx := p.cmp.got.tables[table].indexes[name]
 	s := &step{phase: phDropIndexConcurrently, table: p.tableIndex[table],
@@ -308,8 +308,9 @@ func (p *planner) dropIndex(table, name string) {
 		down: []string{liveIndexSQL(table, name, gx, true)}}
 	for _, c := range gx.columns {
 		if p.dropCols[table][c] {
-			s.phase = phDropIndex
-			s.up = []string{"DROP INDEX " + quoteIdent(name)}
+			// Dropping the column drops the index; Down builds it again
+			// once the column is back.
+			s.phase, s.up = phDropIndex, nil
 			s.down = []string{liveIndexSQL(table, name, gx, false)}
 			break
 		}

@@ -163,6 +163,15 @@ func TestMigrationRoundTrip(t *testing.T) {
 				model.Col("name", model.Text).NotNull().Check(`char_length("name") > 0`),
 				model.Col("email", model.Text))),
 			up: []string{`ALTER TABLE "authors" DROP COLUMN "code"`}},
+		{name: "drop column with its index", files: 1, destructive: true,
+			after: replace(nil, booksWith([]model.Element{
+				model.Col("id", model.BigInt).Identity().PrimaryKey(),
+				model.Col("author_id", model.BigInt).NotNull().References("authors", "id"),
+				model.Col("title", model.Varchar(200)).NotNull(),
+				model.Col("price", model.Numeric(8, 2)).NotNull().DefaultValue(0),
+				model.Col("status", model.Text).NotNull().DefaultValue("draft"),
+			}, model.Index("author_id"))),
+			up: []string{`ALTER TABLE "books" DROP COLUMN "pages";`}},
 		{name: "widen type", files: 1,
 			after: replace(nil, booksWith([]model.Element{
 				model.Col("id", model.BigInt).Identity().PrimaryKey(),
