@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/pressly/goose/v3"
@@ -24,6 +25,7 @@ type diffRun struct {
 	reg     *model.Registry
 	renames []model.MigrationOption
 	allow   bool
+	lock    time.Duration
 }
 
 // migrateDiff writes the next migration from the model metadata: it
@@ -33,7 +35,7 @@ type diffRun struct {
 // scratch database: Up gives no drift, Down gives the same plan again.
 // With -check it writes nothing and fails naming the differences.
 func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
-	fset := m.newFlagSet("migrate diff", "migrate [flags] diff [-check] [-rename FROM=TO]... [-allow-destructive] [-dir DIR] NAME")
+	fset := m.newFlagSet("migrate diff", "migrate [flags] diff [-check] [-rename FROM=TO]... [-allow-destructive] [-lock-timeout D] [-dir DIR] NAME")
 	dir := m.dirFlag(fset)
 	check := fset.Bool("check", false, "write nothing; exit 1 naming the differences when a migration would be written")
 	fset.fromEnv("check", "MIGRATE_DIFF_CHECK")
@@ -43,6 +45,7 @@ func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
 	allow := fset.Bool("allow-destructive", false, "allow dropping tables and columns and narrowing column types")
 	fset.fromEnv("allow-destructive", "MIGRATE_DIFF_ALLOW_DESTRUCTIVE")
 	queries := m.queriesFlag(fset)
+	lock := fset.Duration("lock-timeout", model.DefaultLockTimeout, "lock_timeout of the main file's statements (0: the server's setting)")
 	if err := fset.parse(args); err != nil {
 		return err
 	}
@@ -56,7 +59,7 @@ func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
 	case fset.NArg() > 1 || !*check:
 		return fset.usageError("migrate diff needs one NAME")
 	}
-	d := &diffRun{migrateRun: m, dir: *dir}
+	d := &diffRun{migrateRun: m, dir: *dir, lock: *lock}
 	var err error
 	if d.reg, err = m.registry(); err != nil {
 		return err
@@ -191,9 +194,9 @@ func (d *diffRun) plan(ctx context.Context, allowDestructive bool, renames []mod
 		return nil, fmt.Errorf("connect to the scratch database: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	opts := renames
+	opts := append(slices.Clip(renames), model.LockTimeout(d.lock))
 	if allowDestructive {
-		opts = append(slices.Clip(opts), model.AllowDestructive())
+		opts = append(opts, model.AllowDestructive())
 	}
 	return model.PlanMigration(ctx, conn, d.reg, opts...)
 }

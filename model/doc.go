@@ -103,7 +103,9 @@
 // CONCURRENTLY cannot run in a transaction, and validating in the
 // transaction that added the constraint would hold its lock during the
 // scan, those statements go to a second file marked -- +goose NO
-// TRANSACTION, which runs after the first has committed. Dropping a table
+// TRANSACTION, which runs after the first has committed. The main file
+// sets lock_timeout (LockTimeout), so that a statement stuck behind a long
+// query fails instead of queueing the table's traffic. Dropping a table
 // or column and narrowing a type lose data: they need AllowDestructive, the
 // file marks them for migrate lint, and their Down says the data is not
 // restored.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -56,6 +57,7 @@ func (f *MigrationFile) Down() []string { return statements(f.down, true) }
 type MigrationOption func(*migrationConfig)
 
 type migrationConfig struct {
+	lockTimeout      time.Duration
 	check            []CheckOption
 	tableRenames     []rename
 	columnRenames    []rename
@@ -88,6 +90,17 @@ func AllowDestructive() MigrationOption {
 	return func(c *migrationConfig) { c.allowDestructive = true }
 }
 
+// DefaultLockTimeout is the lock_timeout of a migration's main file.
+const DefaultLockTimeout = 5 * time.Second
+
+// LockTimeout sets how long each statement of the main file waits for a
+// lock before the migration fails (DefaultLockTimeout; 0 leaves the
+// server's setting). It applies when the database has tables: a migration
+// from an empty database has no traffic to wait for.
+func LockTimeout(d time.Duration) MigrationOption {
+	return func(c *migrationConfig) { c.lockTimeout = d }
+}
+
 // WithCheckOptions passes options of the drift check (InSchema,
 // IgnoreTables) to PlanMigration.
 func WithCheckOptions(opts ...CheckOption) MigrationOption {
@@ -117,7 +130,7 @@ func WithCheckOptions(opts ...CheckOption) MigrationOption {
 // serial) wraps ErrUnsupportedChange. Each is an *Error naming the table
 // and column, joined when there are several.
 func PlanMigration(ctx context.Context, db DBTX, r *Registry, opts ...MigrationOption) (*Migration, error) {
-	var cfg migrationConfig
+	cfg := migrationConfig{lockTimeout: DefaultLockTimeout}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -363,14 +365,37 @@ func (p *planner) migration() *Migration {
 		if len(f.steps) == 0 {
 			continue
 		}
-		down := slices.Clone(f.steps)
+		up, down := f.steps, slices.Clone(f.steps)
 		slices.Reverse(down)
-		m.Files = append(m.Files, MigrationFile{Suffix: f.suffix, NoTransaction: f.notx, up: f.steps, down: down})
+		if t := p.lockTimeout(); t != nil && !f.notx {
+			up = append([]*step{t}, up...)
+			down = append([]*step{t}, down...)
+		}
+		m.Files = append(m.Files, MigrationFile{Suffix: f.suffix, NoTransaction: f.notx, up: up, down: down})
 	}
 	if len(m.Files) == 1 {
 		m.Files[0].Suffix = ""
 	}
 	return m
+}
+
+// lockTimeout is the step that bounds the main file's lock waits, when
+// the database has tables: an ALTER TABLE waiting for a long query would
+// otherwise queue all the table's traffic behind it. SET LOCAL lasts until
+// the file's transaction ends.
+func (p *planner) lockTimeout() *step {
+	d := p.cfg.lockTimeout
+	if d == 0 || len(p.cmp.got.names) == 0 {
+		return nil
+	}
+	v := strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	if d%time.Second == 0 {
+		v = strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	set := "SET LOCAL lock_timeout = '" + v + "'"
+	comment := []string{"Waits at most " + d.String() + " for each lock instead of queueing the table's traffic behind it;",
+		"when that is not enough the migration fails, changes nothing, and can run again."}
+	return &step{up: []string{set}, down: []string{set}, comment: comment}
 }
 
 // constraint returns the table's constraint named name, or nil.

@@ -12,7 +12,9 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aquila-go/aquila/migratelint"
@@ -695,4 +697,44 @@ func TestPlanMigrationValidatesLeftovers(t *testing.T) {
 		}
 	}
 	assertNoDrift(t, pool, reg, "after validating")
+}
+
+// TestMigrationLockTimeout: while a long transaction holds a lock on the
+// table, the main file gives up after its lock_timeout instead of queueing
+// the table's traffic, and changes nothing.
+func TestMigrationLockTimeout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	before := mustRegistry(t, migrationBase())
+	dsn, pool, files := migratedBase(t, before)
+	after := mustRegistry(t, replace(nil, authorsWith(model.Col("bio", model.Text))))
+	m, err := model.PlanMigration(ctx, pool, after, model.LockTimeout(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up := m.Files[0].Up(); up[0] != "SET LOCAL lock_timeout = '200ms'" {
+		t.Fatalf("Up starts with %q", up[0])
+	}
+	files["00002_bio.sql"] = &fstest.MapFile{Data: []byte(m.Files[0].String())}
+
+	reader, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Rollback(ctx)
+	if _, err := reader.Exec(ctx, "SELECT count(*) FROM authors"); err != nil {
+		t.Fatal(err)
+	}
+	mg, err := postgres.NewMigrator(dsn, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mg.Close()
+	_, err = mg.Up(ctx)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "55P03" {
+		t.Fatalf("migrate up under a lock: %v, want lock_not_available (55P03)", err)
+	}
+	reader.Rollback(ctx)
+	assertNoDrift(t, pool, before, "after the timed-out migration")
 }
