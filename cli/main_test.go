@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/internal/goosecli"
 	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres/pgtest"
 )
@@ -103,4 +104,11 @@ func query1(t *testing.T, dsn, sql string, dst ...any) {
 // binary.
 var pg = pgtest.New()
 
-func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }
+// goose is the goose CLI, for the migrations migrate diff writes.
+var goose = goosecli.New("../tools/go.mod")
+
+func TestMain(m *testing.M) {
+	code := pg.Run(m)
+	goose.Close()
+	os.Exit(code)
+}

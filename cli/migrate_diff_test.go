@@ -27,9 +27,9 @@ func diffService(t *testing.T, dir string, tables []*model.TableDef) cli.Service
 
 // TestMigrateDiff walks the workflow: the fixture's migration matches its
 // metadata; a column is added to the metadata; -check fails naming it;
-// diff writes the next migration; migrate up applies it to a database with
-// rows, check finds no drift, the rows are kept; down restores the old
-// schema. The scratch databases are dropped.
+// diff writes the next migration; migrate up, and the goose CLI, apply it
+// to a database with rows, check finds no drift, the rows are kept; down
+// restores the old schema. The scratch databases are dropped.
 func TestMigrateDiff(t *testing.T) {
 	admin := pg.AdminURL(t)
 	dir := t.TempDir()
@@ -115,6 +115,26 @@ func TestMigrateDiff(t *testing.T) {
 	old := diffService(t, dir, fixtureTables())
 	if code, out, errb := run(old, "check", "-database-url", target); code != 0 {
 		t.Fatalf("check against the old metadata after down: exit %d\n%s%s", code, out, errb)
+	}
+
+	// The same files through the plain goose CLI.
+	if !testing.Short() {
+		viaGoose := pg.URL(t, nil)
+		goose.Run(t, dir, viaGoose, "up-to", "1")
+		exec1(t, viaGoose, `INSERT INTO customers (email) VALUES ('a@example.com'), ('b@example.com')`)
+		goose.Run(t, dir, viaGoose, "up")
+		if code, out, errb := run(svc, "check", "-database-url", viaGoose); code != 0 {
+			t.Fatalf("check after goose up: exit %d\n%s%s", code, out, errb)
+		}
+		query1(t, viaGoose, `SELECT count(*) FROM customers`, &n)
+		if n != 2 {
+			t.Errorf("%d customers after goose up, want 2", n)
+		}
+		goose.Run(t, dir, viaGoose, "down")
+		goose.Run(t, dir, viaGoose, "down")
+		if code, out, errb := run(old, "check", "-database-url", viaGoose); code != 0 {
+			t.Fatalf("check against the old metadata after goose down: exit %d\n%s%s", code, out, errb)
+		}
 	}
 	query1(t, admin, `SELECT count(*) FROM pg_database WHERE datname LIKE 'aquila_diff_%'`, &n)
 	if n != 0 {

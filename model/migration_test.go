@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -540,45 +538,16 @@ func gooseCLIRoundTrip(t *testing.T, files fstest.MapFS, before, after *model.Re
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	goose(t, dir, dsn, "up-to", "1")
+	goose.Run(t, dir, dsn, "up-to", "1")
 	if _, err := pool.Exec(ctx, migrationSeed); err != nil {
 		t.Fatal(err)
 	}
-	goose(t, dir, dsn, "up")
+	goose.Run(t, dir, dsn, "up")
 	assertNoDrift(t, pool, after, "after goose up")
 	for range n {
-		goose(t, dir, dsn, "down")
+		goose.Run(t, dir, dsn, "down")
 	}
 	assertNoDrift(t, pool, before, "after goose down")
-}
-
-// gooseCLI is the goose CLI pinned by the tools module, built once into a
-// directory TestMain removes.
-var gooseCLI struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// goose runs the goose CLI.
-func goose(t *testing.T, dir, dsn string, args ...string) {
-	t.Helper()
-	gooseCLI.once.Do(func() {
-		if gooseCLI.dir, gooseCLI.err = os.MkdirTemp("", "aquila-goose-"); gooseCLI.err != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-modfile=../tools/go.mod", "-o", gooseCLI.dir, "github.com/pressly/goose/v3/cmd/goose").CombinedOutput()
-		if err != nil {
-			gooseCLI.err = fmt.Errorf("build goose: %v\n%s", err, out)
-		}
-	})
-	if gooseCLI.err != nil {
-		t.Fatal(gooseCLI.err)
-	}
-	cmd := exec.Command(filepath.Join(gooseCLI.dir, "goose"), append([]string{"-env=none", "-dir", dir, "postgres", dsn}, args...)...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("goose %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
 }
 
 // TestCatalogMigrationsFollowMetadata checks the reference service's
