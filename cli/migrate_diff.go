@@ -46,6 +46,7 @@ func migrateDiff(ctx context.Context, m *migrateRun, args []string) error {
 	fset.fromEnv("allow-destructive", "MIGRATE_DIFF_ALLOW_DESTRUCTIVE")
 	queries := m.queriesFlag(fset)
 	lock := fset.Duration("lock-timeout", model.DefaultLockTimeout, "lock_timeout of the main file's statements (0: the server's setting)")
+	fset.fromEnv("lock-timeout", "MIGRATE_DIFF_LOCK_TIMEOUT")
 	if err := fset.parse(args); err != nil {
 		return err
 	}
