@@ -175,6 +175,11 @@ func (r *retryRows) retry() error {
 	for i := range liveTries {
 		rows, err := queryLive(r.ctx, r.pool, r.sql, r.args)
 		if err != nil {
+			// The live connection can be closed between its ping and
+			// the query, as after the first row: try the next one.
+			if i < liveTries-1 && retryable(r.ctx, err, r.read, r.sql) {
+				continue
+			}
 			return err
 		}
 		first := rows.Next()
