@@ -44,6 +44,11 @@ func TestMigrateDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := diffService(t, dir, fixtureTables())
+	// The configured database is the server's own "postgres": diff works in
+	// scratch databases beside it and never touches its schema.
+	var adminTables int
+	tablesQuery := `SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace`
+	query1(t, admin, tablesQuery, &adminTables)
 
 	code, out, errb := run(svc, "migrate", "-database-url", admin, "diff", "-check")
 	if code != 0 || !strings.Contains(out, "no changes") {
@@ -139,6 +144,10 @@ func TestMigrateDiff(t *testing.T) {
 	query1(t, admin, `SELECT count(*) FROM pg_database WHERE datname LIKE 'aquila_diff_%'`, &n)
 	if n != 0 {
 		t.Errorf("%d scratch databases left", n)
+	}
+	query1(t, admin, tablesQuery, &n)
+	if n != adminTables {
+		t.Errorf("the configured database has %d relations in public after diff, %d before", n, adminTables)
 	}
 }
 
