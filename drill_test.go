@@ -34,7 +34,7 @@ import (
 
 // drillResult is one request of the load.
 type drillResult struct {
-	op         string // "get", "list" or "create"
+	op         string // "get", "list", "tags" or "create"
 	start, end time.Time
 	status     int // -1: no HTTP answer
 }
@@ -72,8 +72,8 @@ func (l *drillLoad) do(op, method, path, body string) (int, map[string]any) {
 	return status, m
 }
 
-// run sends requests until stop is closed: half reads by id, a quarter
-// list pages, a quarter creates.
+// run sends requests until stop is closed: of every five, two reads by id,
+// a list page, a book's tags (a batch of two reads) and a create.
 func (l *drillLoad) run(stop <-chan struct{}, ids []int64) {
 	for i := 0; ; i++ {
 		select {
@@ -81,12 +81,14 @@ func (l *drillLoad) run(stop <-chan struct{}, ids []int64) {
 			return
 		default:
 		}
-		switch i % 4 {
+		switch i % 5 {
 		case 0, 1:
 			l.do("get", "GET", fmt.Sprintf("/books/%d", ids[rand.IntN(len(ids))]), "")
 		case 2:
 			l.do("list", "GET", fmt.Sprintf("/books?author_id=%d&limit=10", l.author), "")
-		case 3:
+		case 3: // a batch of two reads: the book and its tags
+			l.do("tags", "GET", fmt.Sprintf("/books/%d/tags", ids[rand.IntN(len(ids))]), "")
+		case 4:
 			isbn := fmt.Sprintf("979%010d", l.isbn.Add(1))
 			if st, m := l.do("create", "POST", "/books", bookBody(l.author, isbn, "Drill "+isbn)); st == http.StatusCreated {
 				l.mu.Lock()

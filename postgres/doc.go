@@ -46,8 +46,9 @@
 // A Session survives a server that drops its connections: a read (a
 // Reader's statement that Classify calls a read) whose connection broke
 // before any row reached the caller runs again on a connection that
-// answers a ping, and a Writer's statement runs again only when pgconn
-// guarantees nothing was sent (SafeToRetry). Unavailable tells a failure
+// answers a ping (a batch too, when all its statements are reads and no
+// result reached a callback), and a Writer's statement runs again only
+// when pgconn guarantees nothing was sent (SafeToRetry). Unavailable tells a failure
 // of the connection or server (503 material) from a failure of the
 // statement.
 //

@@ -30,7 +30,7 @@ func terminateAll(t *testing.T, admin *pgx.Conn, name string) int {
 
 // TestReadsSurviveTerminatedBackends terminates every backend of the
 // pool's database three times while 8 goroutines read through a Session
-// (QueryRow and Query) and checks that no read failed: each read whose
+// (QueryRow, Query and a batch of reads) and checks that no read failed: each read whose
 // connection the server closed ran again on a live connection. It runs
 // with the reads pipelined too.
 func TestReadsSurviveTerminatedBackends(t *testing.T) {
@@ -78,12 +78,14 @@ func testReadsSurviveTerminatedBackends(t *testing.T, pipelined bool) {
 				rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 				rd := r.Session().Reader()
 				var err error
-				if (g+i)%2 == 0 {
+				kind := []string{"QueryRow", "Query", "SendBatch"}[(g+i)%3]
+				switch kind {
+				case "QueryRow":
 					var n int
-					err = rd.QueryRow(rctx, countSQL, i).Scan(&n)
-				} else {
+					err = rd.QueryRow(rctx, `SELECT count(*) FROM authors WHERE id > $1`, i).Scan(&n)
+				case "Query":
 					var rows pgx.Rows
-					rows, err = rd.Query(rctx, seriesSQL, 3)
+					rows, err = rd.Query(rctx, `SELECT g FROM generate_series(1, $1::int) g`, 3)
 					if err == nil {
 						n := 0
 						for rows.Next() {
@@ -94,11 +96,25 @@ func testReadsSurviveTerminatedBackends(t *testing.T, pipelined bool) {
 							err = errors.New("short result")
 						}
 					}
+				case "SendBatch":
+					var b pgx.Batch
+					var one, n int
+					b.Queue(`SELECT 1`).QueryRow(func(row pgx.Row) error { return row.Scan(&one) })
+					b.Queue(`SELECT g FROM generate_series(1, 3) g`).Query(func(rows pgx.Rows) error {
+						for rows.Next() {
+							n++
+						}
+						return rows.Err()
+					})
+					err = rd.SendBatch(rctx, &b).Close()
+					if err == nil && (one != 1 || n != 3) {
+						err = fmt.Errorf("batch results %d, %d rows", one, n)
+					}
 				}
 				cancel()
 				reads.Add(1)
 				if err != nil {
-					err = fmt.Errorf("read %d (%s): %w", i, map[bool]string{true: "QueryRow", false: "Query"}[(g+i)%2 == 0], err)
+					err = fmt.Errorf("read %d (%s): %w", i, kind, err)
 					failed.Add(1)
 					mu.Lock()
 					if firstErr == nil {

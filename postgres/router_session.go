@@ -204,7 +204,7 @@ func (w *Writer) CopyFrom(ctx context.Context, table pgx.Identifier, columns []s
 // SendBatch sends b to the primary.
 func (w *Writer) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	w.s.write()
-	return w.s.router.primary.SendBatch(ctx, b)
+	return retryBatch(ctx, w.s.router.primary, b)
 }
 
 // Begin starts a transaction on the primary.
