@@ -92,7 +92,7 @@ func TestOpenAPIDriftIsCaught(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := app.BooksEndpoint()
-	cfg.Filters = append(cfg.Filters, query.Filter{Param: "isbn_prefix", Column: "isbn", Ops: []query.Op{query.OpPrefix}})
+	cfg.Filters = append(cfg.Filters, query.Filter{Param: "isbn_prefix", Column: "isbn", Ops: []query.Op{query.OpHasPrefix}})
 	doc, err := app.Document(cfg)
 	if err != nil {
 		t.Fatal(err)

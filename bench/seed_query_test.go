@@ -31,7 +31,7 @@ func seedBooks(b *testing.B) *query.Table[db.Book] {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := query.NewSchema(cat.Registry, query.Options{})
+	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -49,7 +49,7 @@ type Config struct {
 	// RequestTimeout bounds each API request's work (0 = none); the
 	// service's handler applies it.
 	RequestTimeout time.Duration
-	// CursorKey signs list cursors (for query.Options.CursorKeys): the
+	// CursorKey signs list cursors (for query.SchemaConfig.CursorKeys): the
 	// bytes of -cursor-key's hex, at least query.MinCursorKeySize long, or
 	// nil when it is not set.
 	CursorKey []byte

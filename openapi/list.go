@@ -157,9 +157,9 @@ func opPhrase(op query.Op) string {
 		return "contains the value"
 	case query.OpIContains:
 		return "contains the value, ignoring case"
-	case query.OpPrefix:
+	case query.OpHasPrefix:
 		return "starts with the value"
-	case query.OpIPrefix:
+	case query.OpIHasPrefix:
 		return "starts with the value, ignoring case"
 	case query.OpBetween:
 		return "is between the two comma-separated values low,high, both included"

@@ -92,7 +92,7 @@ func booksDescription(t *testing.T) *query.Description {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef")}})
+	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{CursorKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,23 +6,23 @@ type Op uint8
 // The operators. Their names (String) are the ones URL parameters use in
 // name[op]=value.
 const (
-	OpEq        Op = iota + 1 // "col" = $n
-	OpNe                      // "col" <> $n
-	OpLt                      // "col" < $n
-	OpLe                      // "col" <= $n
-	OpGt                      // "col" > $n
-	OpGe                      // "col" >= $n
-	OpIn                      // "col" = ANY($n), value a slice
-	OpNotIn                   // "col" <> ALL($n), value a slice
-	OpIsNull                  // "col" IS NULL
-	OpNotNull                 // "col" IS NOT NULL
-	OpLike                    // "col" LIKE $n, value a pattern used as it is
-	OpILike                   // "col" ILIKE $n, value a pattern used as it is
-	OpContains                // "col" LIKE $n, value matched literally anywhere
-	OpIContains               // "col" ILIKE $n, likewise without case
-	OpPrefix                  // "col" LIKE $n, value matched literally at the start
-	OpIPrefix                 // "col" ILIKE $n, likewise without case
-	OpBetween                 // "col" BETWEEN $n AND $m
+	OpEq         Op = iota + 1 // "col" = $n
+	OpNe                       // "col" <> $n
+	OpLt                       // "col" < $n
+	OpLe                       // "col" <= $n
+	OpGt                       // "col" > $n
+	OpGe                       // "col" >= $n
+	OpIn                       // "col" = ANY($n), value a slice
+	OpNotIn                    // "col" <> ALL($n), value a slice
+	OpIsNull                   // "col" IS NULL
+	OpNotNull                  // "col" IS NOT NULL
+	OpLike                     // "col" LIKE $n, value a pattern used as it is
+	OpILike                    // "col" ILIKE $n, value a pattern used as it is
+	OpContains                 // "col" LIKE $n, value matched literally anywhere
+	OpIContains                // "col" ILIKE $n, likewise without case
+	OpHasPrefix                // "col" LIKE $n, value matched literally at the start
+	OpIHasPrefix               // "col" ILIKE $n, likewise without case
+	OpBetween                  // "col" BETWEEN $n AND $m
 	opAnd
 	opOr
 	opNot
@@ -59,9 +59,9 @@ func (o Op) String() string {
 		return "contains"
 	case OpIContains:
 		return "icontains"
-	case OpPrefix:
+	case OpHasPrefix:
 		return "prefix"
-	case OpIPrefix:
+	case OpIHasPrefix:
 		return "iprefix"
 	case OpBetween:
 		return "between"
@@ -159,10 +159,10 @@ func Contains(col, s string) Cond { return Cond{op: OpContains, col: col, a: s} 
 func IContains(col, s string) Cond { return Cond{op: OpIContains, col: col, a: s} }
 
 // HasPrefix matches rows whose col starts with s literally.
-func HasPrefix(col, s string) Cond { return Cond{op: OpPrefix, col: col, a: s} }
+func HasPrefix(col, s string) Cond { return Cond{op: OpHasPrefix, col: col, a: s} }
 
 // IHasPrefix is HasPrefix without regard to case.
-func IHasPrefix(col, s string) Cond { return Cond{op: OpIPrefix, col: col, a: s} }
+func IHasPrefix(col, s string) Cond { return Cond{op: OpIHasPrefix, col: col, a: s} }
 
 // Between is col BETWEEN lo AND hi (both inclusive).
 func Between(col string, lo, hi any) Cond {

@@ -25,7 +25,7 @@ func cursorBooks(t testing.TB, keys ...[]byte) *Table[db.Book] {
 	if len(keys) == 0 {
 		keys = [][]byte{cursorKey()}
 	}
-	s, err := NewSchema(cat.Registry, Options{CursorKeys: keys})
+	s, err := NewSchema(cat.Registry, SchemaConfig{CursorKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

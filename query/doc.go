@@ -9,7 +9,7 @@
 // to a row type with a fields function, the scanning counterpart of
 // model.Bind's values function:
 //
-//	s, err := query.NewSchema(reg, query.Options{CursorKeys: [][]byte{key}})
+//	s, err := query.NewSchema(reg, query.SchemaConfig{CursorKeys: [][]byte{key}})
 //	books, err := query.NewTable(s, query.TableConfig[db.Book]{
 //		Table: "books",
 //		Fields: func(b *db.Book, dst []any) []any {
@@ -54,7 +54,7 @@
 // After cursor, ordered by the query's order followed by the table's Key,
 // and returns the cursor of the next page. A cursor is base64url of the
 // last row's order values, a fingerprint of table and order, and an
-// HMAC-SHA256 with a key the application supplies (Options.CursorKeys;
+// HMAC-SHA256 with a key the application supplies (SchemaConfig.CursorKeys;
 // rotation by listing the new key first). A cursor that is malformed,
 // signed with another key, edited, or used with another order is
 // ErrCursor. The keyset condition is a row comparison when all items share

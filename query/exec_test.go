@@ -278,7 +278,7 @@ func TestPageErrors(t *testing.T) {
 		t.Errorf("nullable order column: %v", err)
 	}
 	cat, _ := catalog.New()
-	noCursorKeys, _ := query.NewSchema(cat.Registry, query.Options{})
+	noCursorKeys, _ := query.NewSchema(cat.Registry, query.SchemaConfig{})
 	books, err := query.NewTable(noCursorKeys, query.TableConfig[db.Book]{Table: "books", Fields: bookFields, Key: []string{"id"}})
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func booksEndpoint() query.EndpointConfig {
 				{Column: "id", Table: "book_tags", Key: "book_id"},
 				{Column: "tag_id", Table: "tags", Key: "id"},
 			}},
-			{Param: "title", Ops: []query.Op{query.OpIContains, query.OpEq, query.OpPrefix}},
+			{Param: "title", Ops: []query.Op{query.OpIContains, query.OpEq, query.OpHasPrefix}},
 			{Param: "price_cents", Ops: []query.Op{query.OpEq, query.OpLt, query.OpLe, query.OpGt, query.OpGe, query.OpBetween}},
 			{Param: "attributes", Ops: []query.Op{query.OpIsNull}},
 		},
@@ -67,7 +67,7 @@ func newCatalog(t testing.TB, keys ...[]byte) *catalogTables {
 	if len(keys) == 0 {
 		keys = [][]byte{testKey()}
 	}
-	s, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: keys})
+	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{CursorKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -293,7 +293,7 @@ func TestDescribe(t *testing.T) {
 		{"published_after", "published_on", "books", query.KindDate, false, []query.Op{query.OpGt}},
 		{"published_before", "published_on", "books", query.KindDate, false, []query.Op{query.OpLt}},
 		{"tag", "name", "tags", query.KindText, false, []query.Op{query.OpEq, query.OpIn}},
-		{"title", "title", "books", query.KindText, false, []query.Op{query.OpIContains, query.OpEq, query.OpPrefix}},
+		{"title", "title", "books", query.KindText, false, []query.Op{query.OpIContains, query.OpEq, query.OpHasPrefix}},
 		{"price_cents", "price_cents", "books", query.KindInt32, false, []query.Op{query.OpEq, query.OpLt, query.OpLe, query.OpGt, query.OpGe, query.OpBetween}},
 		{"attributes", "attributes", "books", query.KindNone, true, []query.Op{query.OpIsNull}},
 	}

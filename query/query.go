@@ -328,7 +328,7 @@ func (s *Schema) encode(t *tableMeta, c *Cond, key []byte, args []any) ([]byte, 
 	case OpContains, OpIContains:
 		s, _ := c.a.(string) // always a string: the constructors take one
 		return key, append(args, "%"+escapeLike(s)+"%"), nil
-	case OpPrefix, OpIPrefix:
+	case OpHasPrefix, OpIHasPrefix:
 		s, _ := c.a.(string)
 		return key, append(args, escapeLike(s)+"%"), nil
 	}
@@ -347,7 +347,7 @@ func opAllowed(op Op, c class) bool {
 		return c != classJSON
 	case OpLt, OpLe, OpGt, OpGe, OpBetween:
 		return c.ordered()
-	case OpLike, OpILike, OpContains, OpIContains, OpPrefix, OpIPrefix:
+	case OpLike, OpILike, OpContains, OpIContains, OpHasPrefix, OpIHasPrefix:
 		return c == classText
 	}
 	return false
@@ -527,9 +527,9 @@ func (s *Schema) renderCond(b *strings.Builder, t *tableMeta, c *Cond, n *int) {
 	case OpNotNull:
 		b.WriteString(" IS NOT NULL")
 		return
-	case OpLike, OpContains, OpPrefix:
+	case OpLike, OpContains, OpHasPrefix:
 		b.WriteString(" LIKE ")
-	case OpILike, OpIContains, OpIPrefix:
+	case OpILike, OpIContains, OpIHasPrefix:
 		b.WriteString(" ILIKE ")
 	case OpBetween:
 		b.WriteString(" BETWEEN ")

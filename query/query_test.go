@@ -126,7 +126,7 @@ func TestNewTableChecksFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := query.NewSchema(cat.Registry, query.Options{})
+	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestShapeCache(t *testing.T) {
 func TestShapeCacheIsBounded(t *testing.T) {
 	t.Parallel()
 	cat, _ := catalog.New()
-	s, err := query.NewSchema(cat.Registry, query.Options{ShapeCacheSize: 2})
+	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{ShapeCacheSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ func TestShapeCacheIsBounded(t *testing.T) {
 func TestSchemaRejectsShortKey(t *testing.T) {
 	t.Parallel()
 	cat, _ := catalog.New()
-	if _, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: [][]byte{[]byte("short")}}); !errors.Is(err, query.ErrCursorKey) {
+	if _, err := query.NewSchema(cat.Registry, query.SchemaConfig{CursorKeys: [][]byte{[]byte("short")}}); !errors.Is(err, query.ErrCursorKey) {
 		t.Fatalf("short key: %v", err)
 	}
 }

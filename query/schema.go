@@ -8,15 +8,15 @@ import (
 )
 
 // DefaultShapeCacheSize bounds the compiled shapes a Schema keeps unless
-// Options says otherwise.
+// SchemaConfig says otherwise.
 const DefaultShapeCacheSize = 1024
 
 // MinCursorKeySize is the shortest cursor key NewSchema accepts, in bytes:
 // the size of an HMAC-SHA256 sum.
 const MinCursorKeySize = 32
 
-// Options configures a Schema.
-type Options struct {
+// SchemaConfig configures a Schema.
+type SchemaConfig struct {
 	// CursorKeys are the HMAC-SHA256 keys of keyset cursors, each at least
 	// MinCursorKeySize bytes: the first signs new cursors, every one verifies, so a key
 	// can be rotated by putting the new one first. Without keys, cursors
@@ -122,21 +122,21 @@ func (c class) ordered() bool {
 }
 
 // NewSchema indexes reg for building queries.
-func NewSchema(reg *model.Registry, opts Options) (*Schema, error) {
+func NewSchema(reg *model.Registry, cfg SchemaConfig) (*Schema, error) {
 	if reg == nil {
 		return nil, &Error{Err: ErrUnknownTable}
 	}
-	for _, k := range opts.CursorKeys {
+	for _, k := range cfg.CursorKeys {
 		if len(k) < MinCursorKeySize {
 			return nil, &Error{Err: ErrCursorKey}
 		}
 	}
-	size := opts.ShapeCacheSize
+	size := cfg.ShapeCacheSize
 	if size <= 0 {
 		size = DefaultShapeCacheSize
 	}
 	s := &Schema{byName: map[string]*tableMeta{}, shapes: newShapeCache(size)}
-	for _, k := range opts.CursorKeys {
+	for _, k := range cfg.CursorKeys {
 		s.keys = append(s.keys, append([]byte(nil), k...))
 	}
 	for i, td := range reg.Tables() {

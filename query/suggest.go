@@ -48,9 +48,9 @@ func opAlias(s string) Op {
 	case "not_null", "isnotnull":
 		return OpNotNull
 	case "startswith", "starts_with":
-		return OpPrefix
+		return OpHasPrefix
 	case "istartswith", "istarts_with":
-		return OpIPrefix
+		return OpIHasPrefix
 	case "range":
 		return OpBetween
 	}
@@ -68,10 +68,10 @@ func caseNeighbour(o Op) Op {
 		return OpIContains
 	case OpIContains:
 		return OpContains
-	case OpPrefix:
-		return OpIPrefix
-	case OpIPrefix:
-		return OpPrefix
+	case OpHasPrefix:
+		return OpIHasPrefix
+	case OpIHasPrefix:
+		return OpHasPrefix
 	}
 	return 0
 }

@@ -38,7 +38,7 @@ func BooksEndpoint() query.EndpointConfig {
 		Filters: []query.Filter{
 			{Param: "author_id", Ops: []query.Op{query.OpEq, query.OpIn}},
 			{Param: "isbn", Ops: []query.Op{query.OpEq}},
-			{Param: "title", Ops: []query.Op{query.OpIContains, query.OpIPrefix}},
+			{Param: "title", Ops: []query.Op{query.OpIContains, query.OpIHasPrefix}},
 			{Param: "published_on", Ops: []query.Op{query.OpEq, query.OpGe, query.OpLe, query.OpBetween}},
 			{Param: "published_after", Column: "published_on", Ops: []query.Op{query.OpGt}},
 			{Param: "published_before", Column: "published_on", Ops: []query.Op{query.OpLt}},
@@ -56,7 +56,7 @@ func BooksEndpoint() query.EndpointConfig {
 // newBookList compiles GET /books' endpoint from cfg against the catalog
 // metadata, with cursors signed by key.
 func newBookList(cat *catalog.Catalog, key []byte, cfg query.EndpointConfig) (*BookList, error) {
-	s, err := query.NewSchema(cat.Registry, query.Options{CursorKeys: [][]byte{key}})
+	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{CursorKeys: [][]byte{key}})
 	if err != nil {
 		return nil, err
 	}
