@@ -52,7 +52,7 @@ func BulkUpsert[T any](ctx context.Context, db DBTX, b *Binding[T], rows []T, c 
 	if err != nil {
 		return 0, err
 	}
-	return runBulk(ctx, db, b, opts, "upsert", up, slicePrevalidated(b, rows))
+	return runBulk(ctx, db, b, opts, up, sliceInput(b, rows))
 }
 
 // BulkUpsertSeq is BulkUpsert for a stream of rows.
@@ -61,7 +61,7 @@ func BulkUpsertSeq[T any](ctx context.Context, db DBTX, b *Binding[T], rows iter
 	if err != nil {
 		return 0, err
 	}
-	return runBulk(ctx, db, b, opts, "upsert", up, seqFeeder(b, rows))
+	return runBulk(ctx, db, b, opts, up, seqInput(b, rows))
 }
 
 func newUpsert[T any](b *Binding[T], c Conflict) (*upsert, error) {
