@@ -47,7 +47,9 @@
 // tags name the properties, a field is required unless tagged omitempty
 // or omitzero, a pointer is nullable, embedded structs are promoted,
 // ",string" writes a number as a string, time.Time is a date-time and
-// json.RawMessage any value; a doc tag is a property's description. Named
+// json.RawMessage any value, the nullable pgtype values of sqlc's row
+// types (pgtype.Timestamptz, UUID, Numeric, Date, Text, Int8, ...) what
+// pgx writes for them or null; a doc tag is a property's description. Named
 // structs become components/schemas, named after the Go type with a
 // "JSON" suffix dropped (bookJSON → Book) and generic arguments before the
 // type (page[bookJSON] → BookPage); two types with one name fail Build. A

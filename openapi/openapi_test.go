@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/openapi"
@@ -394,4 +396,54 @@ func sorted(s []string) []string {
 		}
 	}
 	return out
+}
+
+// rowJSON is an sqlc row type with nullable pgtype fields.
+type rowJSON struct {
+	At    pgtype.Timestamptz `json:"at"`
+	ID    pgtype.UUID        `json:"id"`
+	Price pgtype.Numeric     `json:"price"`
+	On    pgtype.Date        `json:"on"`
+	Note  pgtype.Text        `json:"note"`
+}
+
+// TestPgtypeSchemas checks the schemas of pgtype values against what pgx
+// really writes for them, valid and null.
+func TestPgtypeSchemas(t *testing.T) {
+	doc, err := openapi.Build(openapi.Config{Info: openapi.Info{Title: "rows", Version: "1"}},
+		openapi.Route{Pattern: "GET /rows/{id}", Replies: []openapi.Reply{openapi.OK[rowJSON]("")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := doc.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := openapitest.Load(t, b)
+	var price pgtype.Numeric
+	if err := price.Scan("12.50"); err != nil {
+		t.Fatal(err)
+	}
+	full := rowJSON{
+		At:    pgtype.Timestamptz{Time: time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC), Valid: true},
+		ID:    pgtype.UUID{Bytes: [16]byte{1, 2, 3}, Valid: true},
+		Price: price,
+		On:    pgtype.Date{Time: time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC), Valid: true},
+		Note:  pgtype.Text{String: "n", Valid: true},
+	}
+	for name, row := range map[string]rowJSON{"valid": full, "null": {}} {
+		body, err := json.Marshal(row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		rec.Header().Set("Content-Type", "application/json")
+		rec.Write(body)
+		if errs := v.Response(httptest.NewRequest("GET", "/rows/1", nil), rec.Result()); len(errs) > 0 {
+			t.Errorf("%s row %s: %v", name, body, errs)
+		}
+	}
+	if got, _ := json.Marshal(doc.Components.Schemas["Row"].Properties["id"]); string(got) != `{"type":["string","null"],"format":"uuid"}` {
+		t.Errorf("pgtype.UUID: %s", got)
+	}
 }

@@ -49,6 +49,9 @@ func (s *schemas) of(t reflect.Type) *Schema {
 	if t.Kind() == reflect.Pointer {
 		return Nullable(s.of(t.Elem()))
 	}
+	if ps, ok := pgtypeSchema(t); ok {
+		return ps
+	}
 	if t.Implements(jsonMarshalerType) || reflect.PointerTo(t).Implements(jsonMarshalerType) {
 		return &Schema{} // its own JSON, not described: any value
 	}
