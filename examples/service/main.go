@@ -6,6 +6,7 @@
 //	service ddl                print the DDL the model metadata generates
 //	service check              compare the metadata with the live database (exit 1 on drift)
 //	service load -table T FILE bulk-load NDJSON or CSV through COPY
+//	service openapi            write the API's OpenAPI 3.1 document (served at GET /openapi.json)
 //	service version
 //
 // Everything here is wiring: the commands come from aquila's cli package,
@@ -45,6 +46,7 @@ func service(reg *model.Registry) cli.Service {
 		Migrations: schema.FS,
 		Statements: db.Statements(),
 		Handler:    initHandler,
+		OpenAPI:    shop.OpenAPI, // GET /openapi.json and `shop openapi`
 	}
 }
 

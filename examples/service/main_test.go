@@ -15,10 +15,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aquila-go/aquila/cli"
+	"github.com/aquila-go/aquila/openapi/openapitest"
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/postgres/pgtest"
 
 	"github.com/aquila-go/aquila/examples/service/internal/db"
+	"github.com/aquila-go/aquila/examples/service/internal/shop"
 	"github.com/aquila-go/aquila/examples/service/internal/tables"
 	"github.com/aquila-go/aquila/examples/service/schema"
 )
@@ -29,7 +31,8 @@ func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }
 
 // newServer serves the API as serve does — through the generated
 // injectors, on a warm router with every statement prepared — over a
-// fresh database of its own.
+// fresh database of its own. Its client validates every request and
+// response against the API's OpenAPI document.
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
@@ -57,6 +60,16 @@ func newServer(t *testing.T) *httptest.Server {
 	t.Cleanup(cleanup)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	// Every exchange of the tests is checked against the API document.
+	doc, err := shop.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := doc.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Client().Transport = openapitest.Load(t, b).Transport(t, srv.Client().Transport)
 	return srv
 }
 

@@ -25,6 +25,7 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
 	"github.com/pb33f/libopenapi-validator/content"
+	verrors "github.com/pb33f/libopenapi-validator/errors"
 )
 
 // Validator checks requests and responses against one document. It is
@@ -83,7 +84,8 @@ func (v *Validator) Response(r *http.Request, resp *http.Response) []error {
 // (http.DefaultTransport when nil) and checks each exchange: the response
 // must match the document, and a request the server accepted (2xx) must
 // be one the document allows. A request the server refused may break the
-// document too: that is how it should be refused. Mismatches fail t.
+// document too: that is how it should be refused; a path or method the
+// document lacks must be answered 404 or 405. Mismatches fail t.
 func (v *Validator) Transport(t testing.TB, base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
@@ -120,6 +122,9 @@ func (tr *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	for _, e := range tr.v.Response(check, resp) {
+		if unrouted(e) && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed) {
+			continue // no such route, and the server says so
+		}
 		tr.t.Errorf("%s %s: response %d breaks the document: %v", r.Method, r.URL.RequestURI(), resp.StatusCode, e)
 	}
 	return resp, nil
@@ -160,4 +165,11 @@ func decodeNDJSON(in *content.DecodeInput) (any, error) {
 		}
 		out = append(out, v)
 	}
+}
+
+// unrouted reports whether a validation error says that the document has
+// no such path or method.
+func unrouted(err error) bool {
+	var ve *verrors.ValidationError
+	return errors.As(err, &ve) && (ve.IsPathMissingError() || ve.IsOperationMissingError())
 }
