@@ -68,85 +68,122 @@ func (r *Registry) Tables() []*TableDef { return slices.Clone(r.tables) }
 // normalize copies src, checks what can be checked within one table and
 // turns column-level constraints into named table constraints.
 func normalize(src *TableDef) (*TableDef, []error) {
-	var errs []error
-	fail := func(col string, err error, detail string) {
-		errs = append(errs, &Error{Table: src.name, Column: col, Err: err, Detail: detail})
-	}
-	t := &TableDef{name: src.name, quoted: quoteIdent(src.name), byCol: make(map[string]int, len(src.columns))}
-	checkName(src.name, "", fail)
+	n := &normalizer{src: src, t: &TableDef{name: src.name, quoted: quoteIdent(src.name), byCol: make(map[string]int, len(src.columns))}}
+	checkName(src.name, "", n.fail)
 	if len(src.columns) == 0 {
-		fail("", ErrNoColumns, "")
+		n.fail("", ErrNoColumns, "")
 	}
+	pkCols := n.columns()
+	n.constraints(pkCols)
+	n.names()
+	n.indexes()
+	return n.t, n.errs
+}
 
-	// Columns, and their constraints in declaration order.
-	var pkCols []string
-	var uniques, checks, fks []*constraint
-	for _, sc := range src.columns {
+// normalizer builds the normalized copy t of one table src, collecting
+// every problem it finds in errs.
+type normalizer struct {
+	src  *TableDef
+	t    *TableDef
+	errs []error
+}
+
+func (n *normalizer) fail(col string, err error, detail string) {
+	n.errs = append(n.errs, &Error{Table: n.src.name, Column: col, Err: err, Detail: detail})
+}
+
+// columns copies and checks the columns and turns their constraints into
+// table constraints, in declaration order. It returns the columns marked
+// PrimaryKey.
+func (n *normalizer) columns() (pkCols []string) {
+	t := n.t
+	for _, sc := range n.src.columns {
 		c := &ColumnDef{name: sc.name, quoted: quoteIdent(sc.name), typ: sc.typ, notNull: sc.notNull, def: sc.def, hasDef: sc.hasDef, identity: sc.identity}
-		checkName(c.name, c.name, fail)
+		checkName(c.name, c.name, n.fail)
 		if _, dup := t.byCol[c.name]; dup && c.name != "" {
-			fail(c.name, ErrDuplicateColumn, "")
+			n.fail(c.name, ErrDuplicateColumn, "")
 		}
 		t.byCol[c.name] = len(t.columns)
 		t.columns = append(t.columns, c)
-		if !c.typ.valid() {
-			fail(c.name, ErrInvalidType, quote(string(c.typ)))
-		}
-		if sc.defErr != nil {
-			fail(c.name, ErrInvalidDefault, sc.defErr.Error())
-		}
-		if c.identity != noIdentity {
-			switch {
-			case !c.typ.isInteger():
-				fail(c.name, ErrInvalidIdentity, "type "+string(c.typ)+" is not smallint, integer or bigint")
-			case c.hasDef:
-				fail(c.name, ErrInvalidIdentity, "an identity column cannot have a default")
-			}
-		}
-		if c.typ.isSerial() && c.hasDef {
-			fail(c.name, ErrInvalidDefault, "a serial column cannot have a default")
-		}
+		n.checkColumn(c, sc.defErr)
 		if sc.pk {
 			pkCols = append(pkCols, c.name)
 		}
 		if sc.unique {
-			uniques = append(uniques, &constraint{kind: conUnique, columns: []string{c.name}, column: c.name})
+			t.uniques = append(t.uniques, &constraint{kind: conUnique, columns: []string{c.name}, column: c.name})
 		}
 		for _, e := range sc.checks {
-			checks = append(checks, &constraint{kind: conCheck, expr: e, column: c.name})
+			t.checks = append(t.checks, &constraint{kind: conCheck, expr: e, column: c.name})
 		}
 		if ref := sc.ref; ref != nil {
-			fks = append(fks, &constraint{kind: conForeign, columns: []string{c.name}, column: c.name,
+			t.fks = append(t.fks, &constraint{kind: conForeign, columns: []string{c.name}, column: c.name,
 				refTable: ref.table, refCols: nonEmpty(ref.column), onDelete: ref.onDelete, onUpdate: ref.onUpdate})
 		}
 	}
+	return pkCols
+}
 
-	// Table-level constraints follow the column-level ones.
+// checkColumn checks a column's type, default and identity.
+func (n *normalizer) checkColumn(c *ColumnDef, defErr error) {
+	if !c.typ.valid() {
+		n.fail(c.name, ErrInvalidType, quote(string(c.typ)))
+	}
+	if defErr != nil {
+		n.fail(c.name, ErrInvalidDefault, defErr.Error())
+	}
+	if c.identity != noIdentity {
+		switch {
+		case !c.typ.isInteger():
+			n.fail(c.name, ErrInvalidIdentity, "type "+string(c.typ)+" is not smallint, integer or bigint")
+		case c.hasDef:
+			n.fail(c.name, ErrInvalidIdentity, "an identity column cannot have a default")
+		}
+	}
+	if c.typ.isSerial() && c.hasDef {
+		n.fail(c.name, ErrInvalidDefault, "a serial column cannot have a default")
+	}
+}
+
+// constraints adds the table-level constraints after the column-level
+// ones and sets the primary key, from pkCols or the table's own, whose
+// columns become NOT NULL.
+func (n *normalizer) constraints(pkCols []string) {
+	src, t := n.src, n.t
 	switch {
 	case len(pkCols) > 1 || (len(pkCols) == 1 && src.pk != nil):
-		fail("", ErrMultiplePrimary, "")
+		n.fail("", ErrMultiplePrimary, "")
 	case len(pkCols) == 1:
 		t.pk = &constraint{kind: conPrimary, columns: pkCols, column: pkCols[0]}
 	case src.pk != nil:
 		t.pk = cloneConstraint(src.pk)
 	}
 	for _, c := range src.uniques {
-		uniques = append(uniques, cloneConstraint(c))
+		t.uniques = append(t.uniques, cloneConstraint(c))
 	}
 	for _, c := range src.checks {
-		checks = append(checks, cloneConstraint(c))
+		t.checks = append(t.checks, cloneConstraint(c))
 	}
 	for _, c := range src.fks {
-		fks = append(fks, cloneConstraint(c))
+		t.fks = append(t.fks, cloneConstraint(c))
 	}
-	t.uniques, t.checks, t.fks = uniques, checks, fks
+	if t.pk != nil {
+		for _, name := range t.pk.columns {
+			if c := t.Column(name); c != nil {
+				c.notNull = true
+			}
+		}
+	}
+}
 
-	// Names: explicit ones first, so that generated ones avoid them.
+// names names the constraints that have no name, avoiding the explicit
+// names, and checks every constraint.
+func (n *normalizer) names() {
+	t := n.t
 	used := map[string]bool{}
 	for c := range t.constraints() {
 		if c.name != "" {
 			if used[c.name] {
-				fail(c.column, ErrDuplicateName, quote(c.name))
+				n.fail(c.column, ErrDuplicateName, quote(c.name))
 			}
 			used[c.name] = true
 		}
@@ -156,51 +193,53 @@ func normalize(src *TableDef) (*TableDef, []error) {
 			c.name = t.defaultName(c, used)
 			used[c.name] = true
 		}
-		checkName(c.name, c.column, fail)
-		if len(c.columns) == 0 && c.kind != conCheck {
-			fail(c.column, ErrNoColumns, c.kind.String()+" "+quote(c.name))
-		}
-		t.checkColumns(c.columns, c.column, fail)
-		if c.kind == conCheck && strings.TrimSpace(c.expr) == "" {
-			fail(c.column, ErrEmptyExpression, "check "+quote(c.name))
-		}
-		if c.kind == conForeign {
-			if !c.onDelete.valid() {
-				fail(c.column, ErrInvalidAction, quote(string(c.onDelete)))
-			}
-			if !c.onUpdate.valid() {
-				fail(c.column, ErrInvalidAction, quote(string(c.onUpdate)))
-			}
-			if c.refTable == "" {
-				fail(c.column, ErrUnknownTable, "foreign key "+quote(c.name)+" references no table")
-			}
-		}
+		n.checkConstraint(c)
 	}
-	if t.pk != nil {
-		for _, n := range t.pk.columns {
-			if c := t.Column(n); c != nil {
-				c.notNull = true
-			}
-		}
-	}
+}
 
-	for _, sx := range src.indexes {
+func (n *normalizer) checkConstraint(c *constraint) {
+	checkName(c.name, c.column, n.fail)
+	if len(c.columns) == 0 && c.kind != conCheck {
+		n.fail(c.column, ErrNoColumns, c.kind.String()+" "+quote(c.name))
+	}
+	n.t.checkColumns(c.columns, c.column, n.fail)
+	switch c.kind {
+	case conCheck:
+		if strings.TrimSpace(c.expr) == "" {
+			n.fail(c.column, ErrEmptyExpression, "check "+quote(c.name))
+		}
+	case conForeign:
+		if !c.onDelete.valid() {
+			n.fail(c.column, ErrInvalidAction, quote(string(c.onDelete)))
+		}
+		if !c.onUpdate.valid() {
+			n.fail(c.column, ErrInvalidAction, quote(string(c.onUpdate)))
+		}
+		if c.refTable == "" {
+			n.fail(c.column, ErrUnknownTable, "foreign key "+quote(c.name)+" references no table")
+		}
+	}
+}
+
+// indexes copies, names and checks the indexes.
+func (n *normalizer) indexes() {
+	t := n.t
+	for _, sx := range n.src.indexes {
 		x := *sx
 		x.columns = slices.Clone(sx.columns)
 		if x.name == "" {
 			x.name = t.name + "_" + strings.Join(x.columns, "_") + "_idx"
 		}
-		checkName(x.name, "", fail)
+		checkName(x.name, "", n.fail)
 		if len(x.columns) == 0 {
-			fail("", ErrNoColumns, "index "+quote(x.name))
+			n.fail("", ErrNoColumns, "index "+quote(x.name))
 		}
-		t.checkColumns(x.columns, "", fail)
+		t.checkColumns(x.columns, "", n.fail)
 		if !x.method.valid() {
-			fail("", ErrInvalidMethod, quote(string(x.method)))
+			n.fail("", ErrInvalidMethod, quote(string(x.method)))
 		}
 		t.indexes = append(t.indexes, &x)
 	}
-	return t, errs
 }
 
 func nonEmpty(s string) []string {
