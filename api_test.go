@@ -242,8 +242,16 @@ func apiErrorMapping(t *testing.T, base, dsn string) {
 		{"/authors?per_page=5", "per_page", `did you mean "limit"? allowed: after, limit`},
 	} {
 		m := c.want("GET", tt.path, "", 400, "invalid", tt.field)
-		if msg, _ := m["error"].(map[string]any)["message"].(string); !strings.Contains(msg, tt.says) {
+		e := m["error"].(map[string]any)
+		if msg, _ := e["message"].(string); !strings.Contains(msg, tt.says) {
 			t.Errorf("GET %s: message %q does not say %q", tt.path, msg, tt.says)
+		}
+		// The same as data: suggest and allowed.
+		if s, _ := e["suggest"].(string); !strings.Contains(tt.says, `"`+s+`"`) || s == "" {
+			t.Errorf("GET %s: suggest %q, message says %q", tt.path, e["suggest"], tt.says)
+		}
+		if a, _ := e["allowed"].([]any); len(a) < 2 {
+			t.Errorf("GET %s: allowed %v", tt.path, e["allowed"])
 		}
 	}
 	c.want("POST", "/books", bookBody(id(author), "9780000000021", "dup"), 409, "conflict", "isbn")

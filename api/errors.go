@@ -52,6 +52,11 @@ type Error struct {
 	Code    Code
 	Field   string
 	Message string
+	// Allowed and Suggest, for a rejected parameter, are what is allowed
+	// in its place and what the client most likely meant (from a
+	// *query.ParamError); the answer carries them as data.
+	Allowed []string
+	Suggest string
 	Err     error
 }
 

@@ -48,11 +48,13 @@ func CheckParams(r *http.Request, allowed ...string) (url.Values, error) {
 
 // ParamError turns a *query.ParamError (from query.Endpoint.Parse or
 // query.CheckNames) into a 400 naming the parameter, with its suggestion
-// and what is allowed; other errors are returned unchanged.
+// and what is allowed in the message and as data (Error.Allowed,
+// Error.Suggest); other errors are returned unchanged.
 func ParamError(err error) error {
 	var pe *query.ParamError
 	if errors.As(err, &pe) {
-		return &Error{Code: CodeInvalid, Field: pe.Param, Message: pe.Message(), Err: err}
+		return &Error{Code: CodeInvalid, Field: pe.Param, Message: pe.Message(),
+			Allowed: pe.Allowed, Suggest: pe.Suggest, Err: err}
 	}
 	return err
 }

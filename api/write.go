@@ -32,10 +32,12 @@ type ErrorBody struct {
 
 // ErrorDetail is the inside of an ErrorBody.
 type ErrorDetail struct {
-	Code      Code   `json:"code"`
-	Field     string `json:"field,omitempty"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id"`
+	Code      Code     `json:"code"`
+	Field     string   `json:"field,omitempty"`
+	Message   string   `json:"message"`
+	Allowed   []string `json:"allowed,omitempty" doc:"For a rejected parameter: what is allowed in its place (parameter names, operators or order columns)."`
+	Suggest   string   `json:"suggest,omitempty" doc:"For a rejected parameter: what was most likely meant, e.g. title[icontains] for title.contains."`
+	RequestID string   `json:"request_id"`
 }
 
 // WriteError writes err as an ErrorBody. An *Error (anywhere in the chain)
@@ -60,6 +62,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		status = e.Code.Status()
 		body.Error.Code, body.Error.Field, body.Error.Message = e.Code, e.Field, e.Message
+		body.Error.Allowed, body.Error.Suggest = e.Allowed, e.Suggest
 		level := slog.LevelDebug
 		if status >= 500 {
 			level = slog.LevelWarn
