@@ -123,6 +123,30 @@ const (
 	kindExists
 )
 
+// A shape key is the statement kind, the table binding and each condition
+// (its operator, columns and operand count; see encode); a SELECT's key
+// goes on with keyOrder, the number of order items, each item's column
+// and its orderBits, and the query's paging bits.
+const (
+	// keyOrder ends the conditions of a SELECT's key; no operator has
+	// this value.
+	keyOrder byte = 0xff
+	// orderDesc marks a descending order item; the Nulls value takes the
+	// bits above it.
+	orderDesc byte = 1
+)
+
+// paging is the set of paging clauses of a SELECT shape.
+type paging byte
+
+const (
+	pageKeyset paging = 1 << iota // the rows after a cursor
+	pageLimit                     // LIMIT
+	pageOffset                    // OFFSET
+)
+
+func (p paging) has(f paging) bool { return p&f != 0 }
+
 // orderItem is a resolved ORDER BY item.
 type orderItem struct {
 	col   int
@@ -169,27 +193,19 @@ func (q *Query[T]) build(kind byte, limit int64) (string, []any, error) {
 	}
 	var ob [maxOrder]orderItem
 	ord := ob[:0]
-	hasLimit, hasOffset := q.hasLimit, q.hasOffset
-	if limit >= 0 {
-		hasLimit = true
-	} else {
-		limit = q.limit
-	}
-	keyset := false
-	if kind != kindSelect {
-		hasLimit, hasOffset = false, false
-	} else {
+	var pg paging
+	if kind == kindSelect {
 		if ord, err = q.resolveOrder(ord); err != nil {
 			return "", nil, err
 		}
-		key = append(key, 0xff, byte(len(ord)))
+		key = append(key, keyOrder, byte(len(ord)))
 		for _, o := range ord {
 			key = binary.AppendUvarint(key, uint64(o.col))
-			f := byte(o.nulls) << 1
+			bits := byte(o.nulls) << 1
 			if o.desc {
-				f |= 1
+				bits |= orderDesc
 			}
-			key = append(key, f)
+			key = append(key, bits)
 		}
 		if q.after != "" {
 			if q.hasOffset {
@@ -198,26 +214,25 @@ func (q *Query[T]) build(kind byte, limit int64) (string, []any, error) {
 			if err := q.decodeCursor(ord); err != nil {
 				return "", nil, err
 			}
-			keyset = true
+			pg |= pageKeyset
 			args = append(args, q.cursor...)
 		}
-		var flags byte
-		if keyset {
-			flags |= 1
+		if limit < 0 && q.hasLimit {
+			limit = q.limit
 		}
-		if hasLimit {
-			flags |= 2
+		if limit >= 0 {
+			pg |= pageLimit
 			args = append(args, limit)
 		}
-		if hasOffset {
-			flags |= 4
+		if q.hasOffset {
+			pg |= pageOffset
 			args = append(args, q.offset)
 		}
-		key = append(key, flags)
+		key = append(key, byte(pg))
 	}
 	sql, ok := t.s.shapes.get(key)
 	if !ok {
-		sql = q.render(kind, ord, keyset, hasLimit, hasOffset)
+		sql = q.render(kind, ord, pg)
 		t.s.shapes.put(key, sql)
 	}
 	// The arguments leave in a slice of their own, so that q itself need
@@ -373,7 +388,7 @@ func escapeLike(s string) string {
 
 // render writes the SQL text of q's shape. It walks the query in the same
 // order as build, so placeholders number the arguments build collected.
-func (q *Query[T]) render(kind byte, ord []orderItem, keyset, hasLimit, hasOffset bool) string {
+func (q *Query[T]) render(kind byte, ord []orderItem, pg paging) string {
 	t := q.t
 	var b strings.Builder
 	n := 0
@@ -389,6 +404,7 @@ func (q *Query[T]) render(kind byte, ord []orderItem, keyset, hasLimit, hasOffse
 	}
 	b.WriteString(t.m.quoted)
 	nw := q.numWhere()
+	keyset := pg.has(pageKeyset)
 	if nw > 0 || keyset {
 		b.WriteString(" WHERE ")
 		for i := range nw {
@@ -422,11 +438,11 @@ func (q *Query[T]) render(kind byte, ord []orderItem, keyset, hasLimit, hasOffse
 			}
 		}
 	}
-	if hasLimit {
+	if pg.has(pageLimit) {
 		b.WriteString(" LIMIT ")
 		placeholder(&b, &n)
 	}
-	if hasOffset {
+	if pg.has(pageOffset) {
 		b.WriteString(" OFFSET ")
 		placeholder(&b, &n)
 	}
