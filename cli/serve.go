@@ -75,7 +75,9 @@ func serveCmd(ctx context.Context, r *runner, args []string) error {
 	}
 	cfg.DatabaseURL, cfg.DataDir = db.url, db.dataDir
 	cfg.MaxConns, cfg.MinIdleConns = int32(maxConns), int32(minIdle)
-	return r.serve(ctx, cfg, newLogger(r.stderr, cfg.LogLevel))
+	log, buf := newBufferedLogger(r.stderr, cfg.LogLevel)
+	defer buf.Close()
+	return r.serve(ctx, cfg, log)
 }
 
 // serve listens at once (so /healthz answers while the database starts),

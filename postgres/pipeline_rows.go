@@ -236,6 +236,18 @@ func (r *pipeRows) Next() bool {
 	return true
 }
 
+// entry is the result as a read cache entry, sharing its bytes.
+func (r *pipeRows) entry() *entry {
+	e := &entry{fields: r.req.st.fields, rows: r.req.rows, tag: r.req.tag}
+	for _, row := range e.rows {
+		for _, v := range row {
+			e.size += len(v)
+		}
+		e.size += 24*len(row) + 24
+	}
+	return e
+}
+
 // RawValues returns the current row's bytes as the server sent them.
 func (r *pipeRows) RawValues() [][]byte {
 	if r.closed || r.i < 0 {

@@ -230,6 +230,14 @@ func (s *ReadScope) queryRead(ctx context.Context, sql string, args []any) (pgx.
 	if err != nil {
 		return nil, err
 	}
+	if pr, ok := rows.(*pipeRows); ok {
+		// A pipelined result is complete and never written again: keep
+		// it as it is instead of copying it row by row.
+		if e := pr.entry(); len(e.rows) <= s.c.cfg.MaxRows {
+			s.store(key, gen, e)
+		}
+		return rows, nil
+	}
 	return &recordRows{Rows: rows, s: s, key: key, gen: gen, e: &entry{}}, nil
 }
 
