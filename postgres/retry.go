@@ -42,13 +42,19 @@ func retryable(ctx context.Context, err error, reader bool, sql string) bool {
 // connection of the pool broken, and a retry on the next idle one would
 // fail the same way: each broken one met here is closed (the pool drops
 // it on release), and at most MaxConns+1 are tried, as pgxpool's Acquire
-// does, so the last try opens a new connection.
+// does, so the last try opens a new connection. A new connection whose
+// backend ends while it is set up (the prepares and warm-up of
+// AfterConnect) counts as one more broken connection.
 func liveConn(ctx context.Context, pool *pgxpool.Pool) (*pgxpool.Conn, error) {
 	var last error
 	for range pool.Config().MaxConns + 1 {
 		c, err := pool.Acquire(ctx)
 		if err != nil {
-			return nil, err
+			if !Unavailable(err) || ctx.Err() != nil {
+				return nil, err
+			}
+			last = err
+			continue
 		}
 		if err := c.Ping(ctx); err != nil {
 			c.Conn().Close(ctx)
