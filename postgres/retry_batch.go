@@ -62,16 +62,23 @@ func (r *retryBatchResults) Close() error {
 	}
 	r.closed = true
 	r.err = r.results.Close()
-	if r.err == nil || r.seen || r.results.Tx() != nil || !canRetry(r.ctx, r.err, r.reads()) {
+	if r.results.Tx() != nil {
 		return r.err
 	}
-	c, err := liveConn(r.ctx, r.pool)
-	if err != nil {
-		r.err = errors.Join(r.err, err)
-		return r.err
+	// As a single statement, a batch whose live connection was closed too
+	// before any result gets one more try (liveTries).
+	for range liveTries {
+		if r.err == nil || r.seen || !canRetry(r.ctx, r.err, r.reads()) {
+			return r.err
+		}
+		c, err := liveConn(r.ctx, r.pool)
+		if err != nil {
+			r.err = errors.Join(r.err, err)
+			return r.err
+		}
+		r.err = c.SendBatch(r.ctx, resend(r.b)).Close()
+		c.Release()
 	}
-	defer c.Release()
-	r.err = c.SendBatch(r.ctx, resend(r.b)).Close()
 	return r.err
 }
 
