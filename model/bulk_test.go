@@ -14,21 +14,18 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aquila-go/aquila/internal/catalog"
-	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
-	"github.com/aquila-go/aquila/schema"
 )
 
-// catalogDB returns the reference catalog and a pool on a fresh migrated
+// libraryDB returns the library fixture and a pool on a fresh migrated
 // database holding one author, whose id it returns.
-func catalogDB(t *testing.T) (*catalog.Catalog, *pgxpool.Pool, int64) {
+func libraryDB(t *testing.T) (*library, *pgxpool.Pool, int64) {
 	t.Helper()
-	c, err := catalog.New()
+	c, err := newLibrary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, libraryMigrations(t))
 	var id int64
 	if err := pool.QueryRow(context.Background(), "INSERT INTO authors (name) VALUES ('Ann') RETURNING id").Scan(&id); err != nil {
 		t.Fatal(err)
@@ -36,23 +33,23 @@ func catalogDB(t *testing.T) (*catalog.Catalog, *pgxpool.Pool, int64) {
 	return c, pool, id
 }
 
-// bookBindings returns the catalog's typed binding (binary COPY) and the
+// bookBindings returns the library's typed binding (binary COPY) and the
 // same columns bound with a values function (pgx.CopyFrom).
-func bookBindings(t *testing.T, c *catalog.Catalog) map[string]*model.Binding[db.Book] {
+func bookBindings(t *testing.T, c *library) map[string]*model.Binding[book] {
 	t.Helper()
-	values, err := model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *db.Book, dst []any) []any {
+	values, err := model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *book, dst []any) []any {
 		return append(dst, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]*model.Binding[db.Book]{"fields": c.Books, "values": values}
+	return map[string]*model.Binding[book]{"fields": c.Books, "values": values}
 }
 
 // forBindings runs test as a parallel subtest for each of bookBindings.
-func forBindings(t *testing.T, test func(t *testing.T, binding *model.Binding[db.Book])) {
+func forBindings(t *testing.T, test func(t *testing.T, binding *model.Binding[book])) {
 	t.Parallel()
-	c, err := catalog.New()
+	c, err := newLibrary()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +61,11 @@ func forBindings(t *testing.T, test func(t *testing.T, binding *model.Binding[db
 	}
 }
 
-func makeBooks(authorID int64, n int) []db.Book {
-	books := make([]db.Book, n)
+func makeBooks(authorID int64, n int) []book {
+	books := make([]book, n)
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range books {
-		books[i] = db.Book{
+		books[i] = book{
 			AuthorID:    authorID,
 			Isbn:        fmt.Sprintf("978%010d", i),
 			Title:       fmt.Sprintf("Book %d", i),
@@ -105,8 +102,8 @@ func countRows(t *testing.T, q interface {
 }
 
 func TestBulkCreate(t *testing.T) {
-	forBindings(t, func(t *testing.T, binding *model.Binding[db.Book]) {
-		_, pool, author := catalogDB(t)
+	forBindings(t, func(t *testing.T, binding *model.Binding[book]) {
+		_, pool, author := libraryDB(t)
 		ctx := context.Background()
 		books := makeBooks(author, 10_000)
 		var progress []int64
@@ -143,8 +140,8 @@ func TestBulkCreate(t *testing.T) {
 // hook as for a slice, a stream ending on a chunk boundary, the rows
 // pulled while the COPY runs, and a stream that panics.
 func TestBulkCreateSeq(t *testing.T) {
-	forBindings(t, func(t *testing.T, binding *model.Binding[db.Book]) {
-		_, pool, author := catalogDB(t)
+	forBindings(t, func(t *testing.T, binding *model.Binding[book]) {
+		_, pool, author := libraryDB(t)
 		ctx := context.Background()
 		for _, tc := range []struct {
 			rows     int
@@ -184,7 +181,7 @@ func TestBulkCreateSeq(t *testing.T) {
 		}
 		books := makeBooks(author, 5000)
 		copying := -1
-		stream := func(yield func(db.Book, error) bool) {
+		stream := func(yield func(book, error) bool) {
 			for i := range books {
 				for try := 0; i == 4000 && copying != 1 && try < 100; try++ {
 					if try > 0 {
@@ -213,7 +210,7 @@ func TestBulkCreateSeq(t *testing.T) {
 		if _, err := pool.Exec(ctx, "TRUNCATE books CASCADE"); err != nil {
 			t.Fatal(err)
 		}
-		panicking := func(yield func(db.Book, error) bool) {
+		panicking := func(yield func(book, error) bool) {
 			for i := range books {
 				if i == 2500 {
 					panic("stream broke")
@@ -244,7 +241,7 @@ func TestBulkCreateSeq(t *testing.T) {
 // after nine chunks went through, leaves zero rows.
 func TestBulkCreateViolation(t *testing.T) {
 	t.Parallel()
-	c, err := catalog.New()
+	c, err := newLibrary()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +249,7 @@ func TestBulkCreateViolation(t *testing.T) {
 		for _, stream := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/stream=%v", name, stream), func(t *testing.T) {
 				t.Parallel()
-				_, pool, author := catalogDB(t)
+				_, pool, author := libraryDB(t)
 				books := makeBooks(author, 10_000)
 				books[9998].Pages = 0 // violates books_pages_check
 				var committed atomic.Bool
@@ -290,32 +287,32 @@ func TestBulkCreateViolation(t *testing.T) {
 // of 20 000.
 func TestBulkCreateCancel(t *testing.T) {
 	t.Parallel()
-	c, pool, author := catalogDB(t)
+	c, pool, author := libraryDB(t)
 	books := makeBooks(author, 20_000)
 	for _, chunk := range []int{20_000, 4_000} {
 		for _, stream := range []bool{false, true} {
 			for _, typed := range []bool{false, true} {
 				ctx, cancel := context.WithCancel(context.Background())
 				row := 0
-				isbn := func(r *db.Book) string {
+				isbn := func(r *book) string {
 					if row++; row == 15_000 {
 						cancel()
 						time.Sleep(20 * time.Millisecond) // let the cancel reach the server
 					}
 					return r.Isbn
 				}
-				var b *model.Binding[db.Book]
+				var b *model.Binding[book]
 				var err error
 				if typed {
 					b, err = model.BindFields(c.Registry.Table("books"),
-						model.Int64("author_id", func(r *db.Book) int64 { return r.AuthorID }),
+						model.Int64("author_id", func(r *book) int64 { return r.AuthorID }),
 						model.String("isbn", isbn),
-						model.String("title", func(r *db.Book) string { return r.Title }),
-						model.Time("published_on", func(r *db.Book) time.Time { return r.PublishedOn }),
-						model.Int32("price_cents", func(r *db.Book) int32 { return r.PriceCents }),
-						model.Int32("pages", func(r *db.Book) int32 { return r.Pages }))
+						model.String("title", func(r *book) string { return r.Title }),
+						model.Time("published_on", func(r *book) time.Time { return r.PublishedOn }),
+						model.Int32("price_cents", func(r *book) int32 { return r.PriceCents }),
+						model.Int32("pages", func(r *book) int32 { return r.Pages }))
 				} else {
-					b, err = model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *db.Book, dst []any) []any {
+					b, err = model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *book, dst []any) []any {
 						return append(dst, r.AuthorID, isbn(r), r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
 					})
 				}
@@ -359,12 +356,12 @@ func TestBulkCreateCancel(t *testing.T) {
 
 func TestBulkCreateValidate(t *testing.T) {
 	t.Parallel()
-	c, pool, author := catalogDB(t)
+	c, pool, author := libraryDB(t)
 	ctx := context.Background()
 	books := makeBooks(author, 5000)
 	errBad := errors.New("title must not start with Book 4321")
 	var seen int
-	b := c.Books.WithValidate(func(b *db.Book) error {
+	b := c.Books.WithValidate(func(b *book) error {
 		seen++
 		if b.Title == "Book 4321" {
 			return errBad
@@ -396,10 +393,10 @@ func TestBulkCreateValidate(t *testing.T) {
 
 	// A stream that fails.
 	errSource := errors.New("line 77: bad json")
-	failing := func(yield func(db.Book, error) bool) {
+	failing := func(yield func(book, error) bool) {
 		for i, b := range books {
 			if i == 3000 {
-				yield(db.Book{}, errSource)
+				yield(book{}, errSource)
 				return
 			}
 			if !yield(b, nil) {
@@ -420,7 +417,7 @@ func TestBulkCreateValidate(t *testing.T) {
 // single connection.
 func TestBulkCreateTx(t *testing.T) {
 	t.Parallel()
-	c, pool, author := catalogDB(t)
+	c, pool, author := libraryDB(t)
 	ctx := context.Background()
 	books := makeBooks(author, 2000)
 
@@ -432,7 +429,7 @@ func TestBulkCreateTx(t *testing.T) {
 	if n, err := model.BulkCreate(ctx, tx, c.Books, books[:1000]); err != nil || n != 1000 {
 		t.Fatalf("BulkCreate = %d, %v", n, err)
 	}
-	bad := append([]db.Book(nil), books[1000:]...)
+	bad := append([]book(nil), books[1000:]...)
 	bad[500].Isbn = books[0].Isbn // unique violation
 	if _, err := model.BulkCreate(ctx, tx, c.Books, bad); err == nil {
 		t.Fatal("duplicate isbn accepted")
@@ -463,14 +460,14 @@ func TestBulkCreateTx(t *testing.T) {
 
 func TestBulkCreateEdgeCases(t *testing.T) {
 	t.Parallel()
-	c, pool, author := catalogDB(t)
+	c, pool, author := libraryDB(t)
 	ctx := context.Background()
 	called := false
 	b := c.Books.WithAfterCommit(func(context.Context, int64) { called = true })
 	if n, err := model.BulkCreate(ctx, pool, b, nil); n != 0 || err != nil || called {
 		t.Errorf("empty slice: %d, %v, hook called %v", n, err, called)
 	}
-	if n, err := model.BulkCreateSeq(ctx, pool, b, seqOf[db.Book](nil)); n != 0 || err != nil || called {
+	if n, err := model.BulkCreateSeq(ctx, pool, b, seqOf[book](nil)); n != 0 || err != nil || called {
 		t.Errorf("empty stream: %d, %v, hook called %v", n, err, called)
 	}
 	if n, err := model.BulkCreate(ctx, pool, b, makeBooks(author, 3)); n != 3 || err != nil || !called {
@@ -480,7 +477,7 @@ func TestBulkCreateEdgeCases(t *testing.T) {
 		t.Errorf("chunk size 0: %v", err)
 	}
 	short, err := model.Bind(c.Registry.Table("books"), []string{"author_id", "isbn"},
-		func(b *db.Book, dst []any) []any { return append(dst, b.AuthorID) })
+		func(b *book, dst []any) []any { return append(dst, b.AuthorID) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,14 +6,13 @@ import (
 	"testing"
 
 	"github.com/aquila-go/aquila/model"
-	"github.com/aquila-go/aquila/schema"
 )
 
-// TestCheckDrift migrates the reference catalog with goose, changes one
+// TestCheckDrift migrates the library fixture with goose, changes one
 // thing per case and asserts exactly which differences Check reports.
 func TestCheckDrift(t *testing.T) {
 	t.Parallel()
-	reg := catalogRegistry(t)
+	reg := libraryRegistry(t)
 	for _, tc := range []struct {
 		name  string
 		alter string
@@ -89,7 +88,7 @@ func TestCheckDrift(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			pool := pg.Pool(t, schema.FS)
+			pool := pg.Pool(t, libraryMigrations(t))
 			if tc.alter != "" {
 				if _, err := pool.Exec(ctx, tc.alter); err != nil {
 					t.Fatal(err)
@@ -115,7 +114,7 @@ func TestCheckDrift(t *testing.T) {
 func TestCheckInTx(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, libraryMigrations(t))
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +124,7 @@ func TestCheckInTx(t *testing.T) {
 	if err := tx.QueryRow(ctx, "SHOW search_path").Scan(&before); err != nil {
 		t.Fatal(err)
 	}
-	diffs, err := model.Check(ctx, tx, catalogRegistry(t))
+	diffs, err := model.Check(ctx, tx, libraryRegistry(t))
 	if err != nil || len(diffs) != 0 {
 		t.Fatalf("Check = %v, %v", diffs, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aquila-go/aquila/internal/catalog"
 	"github.com/aquila-go/aquila/model"
 )
 
@@ -32,15 +31,6 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-func catalogRegistry(t testing.TB) *model.Registry {
-	t.Helper()
-	c, err := catalog.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.Registry
-}
-
 // TestDDLGolden checks the generated DDL against the golden files and
 // executes every golden statement on an empty database: the CREATE
 // statements must give a schema that Check finds identical to the metadata,
@@ -51,7 +41,7 @@ func TestDDLGolden(t *testing.T) {
 		name string
 		reg  *model.Registry
 	}{
-		{"catalog", catalogRegistry(t)},
+		{"library", libraryRegistry(t)},
 		{"features", featureRegistry(t)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

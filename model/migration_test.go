@@ -18,7 +18,6 @@ import (
 	"github.com/aquila-go/aquila/migratelint"
 	"github.com/aquila-go/aquila/model"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/schema"
 )
 
 // migrationBase is the metadata the round trips start from.
@@ -548,32 +547,6 @@ func gooseCLIRoundTrip(t *testing.T, files fstest.MapFS, before, after *model.Re
 		goose.Run(t, dir, dsn, "down")
 	}
 	assertNoDrift(t, pool, before, "after goose down")
-}
-
-// TestCatalogMigrationsFollowMetadata checks the reference service's
-// committed migrations against its metadata: the first one is exactly what
-// PlanMigration writes from an empty database (go test -update rewrites
-// it), and once they are all applied there is nothing left to write.
-func TestCatalogMigrationsFollowMetadata(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	reg := catalogRegistry(t)
-	m, err := model.PlanMigration(ctx, pg.Pool(t, nil), reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(m.Files) != 1 {
-		t.Fatalf("from an empty database: %d files, want 1", len(m.Files))
-	}
-	golden(t, "../../schema/00001_catalog.sql", m.Files[0].String())
-
-	m, err = model.PlanMigration(ctx, pg.Pool(t, schema.FS), reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range m.Files {
-		t.Errorf("the migrations in schema/ lag behind the metadata; a new migration would be:\n%s", f.String())
-	}
 }
 
 // TestPlanMigrationErrors: bad renames, destructive changes without

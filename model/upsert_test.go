@@ -5,7 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/model"
 )
 
@@ -13,8 +12,8 @@ func TestBulkUpsert(t *testing.T) {
 	forBindings(t, testBulkUpsert)
 }
 
-func testBulkUpsert(t *testing.T, b *model.Binding[db.Book]) {
-	_, pool, author := catalogDB(t)
+func testBulkUpsert(t *testing.T, b *model.Binding[book]) {
+	_, pool, author := libraryDB(t)
 	ctx := context.Background()
 	books := makeBooks(author, 100)
 	if _, err := model.BulkCreate(ctx, pool, b, books[:60]); err != nil {
@@ -22,7 +21,7 @@ func testBulkUpsert(t *testing.T, b *model.Binding[db.Book]) {
 	}
 
 	// DO NOTHING: rows 0-59 exist and keep their titles; 60-99 are new.
-	changed := make([]db.Book, len(books))
+	changed := make([]book, len(books))
 	copy(changed, books)
 	for i := range changed {
 		changed[i].Title = "changed"
@@ -66,7 +65,7 @@ func testBulkUpsert(t *testing.T, b *model.Binding[db.Book]) {
 	}
 
 	// A failing upsert leaves nothing: duplicate keys within one DO UPDATE.
-	dup := []db.Book{changed[0], changed[0]}
+	dup := []book{changed[0], changed[0]}
 	dup[1].Title = "twice"
 	if _, err := model.BulkUpsert(ctx, pool, b, dup, model.DoUpdate([]string{"isbn"})); err == nil {
 		t.Error("duplicate conflict keys accepted")
@@ -81,7 +80,7 @@ func testBulkUpsert(t *testing.T, b *model.Binding[db.Book]) {
 }
 
 func TestBulkUpsertInvalid(t *testing.T) {
-	c, err := catalogRegistryBooks(t)
+	c, err := libraryBooks(t)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,15 +90,15 @@ func TestBulkUpsertInvalid(t *testing.T) {
 		model.DoUpdate(nil, "title"),           // no target
 		model.DoUpdate([]string{"isbn"}, "no"), // unknown column
 	} {
-		if _, err := model.BulkUpsert(context.Background(), nil, c, []db.Book{{}}, cf); !errors.Is(err, model.ErrInvalidConflict) {
+		if _, err := model.BulkUpsert(context.Background(), nil, c, []book{{}}, cf); !errors.Is(err, model.ErrInvalidConflict) {
 			t.Errorf("%+v: err = %v, want ErrInvalidConflict", cf, err)
 		}
 	}
 }
 
-func catalogRegistryBooks(t *testing.T) (*model.Binding[db.Book], error) {
+func libraryBooks(t *testing.T) (*model.Binding[book], error) {
 	t.Helper()
-	reg := catalogRegistry(t)
+	reg := libraryRegistry(t)
 	return model.Bind(reg.Table("books"), []string{"isbn", "title"},
-		func(b *db.Book, dst []any) []any { return append(dst, b.Isbn, b.Title) })
+		func(b *book, dst []any) []any { return append(dst, b.Isbn, b.Title) })
 }

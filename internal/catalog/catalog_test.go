@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"flag"
 	"os"
 	"testing"
 	"time"
@@ -79,5 +80,44 @@ func TestBindings(t *testing.T) {
 	var n int
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM book_tags").Scan(&n); err != nil || n != 1 {
 		t.Errorf("book_tags rows = %d, %v", n, err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite schema/00001_catalog.sql from the metadata")
+
+// TestMigrationsFollowMetadata checks the committed migrations against the
+// metadata: the first one is exactly what model.PlanMigration writes from
+// an empty database (go test -update rewrites it), and once they are all
+// applied there is nothing left to write.
+func TestMigrationsFollowMetadata(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := catalog.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.PlanMigration(ctx, pg.Pool(t, nil), c.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != 1 {
+		t.Fatalf("from an empty database: %d files, want 1", len(m.Files))
+	}
+	const first = "../../schema/00001_catalog.sql"
+	got := m.Files[0].String()
+	if *update {
+		if err := os.WriteFile(first, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(first); err != nil || string(want) != got {
+		t.Errorf("%s is not what PlanMigration writes for the metadata (go test -update rewrites it): %v\n%s", first, err, got)
+	}
+
+	m, err = model.PlanMigration(ctx, pg.Pool(t, schema.FS), c.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Files {
+		t.Errorf("the migrations in schema/ lag behind the metadata; a new migration would be:\n%s", f.String())
 	}
 }
