@@ -103,6 +103,7 @@ func (l *drillLoad) run(stop <-chan struct{}, ids []int64) {
 // phaseStats summarises the requests that started in [from, to).
 type phaseStats struct {
 	requests, ok, unavailable, internal, other, noAnswer, failedReads int
+	failedBatches                                                     int // failed GET /books/{id}/tags
 	recovery                                                          time.Duration
 }
 
@@ -128,8 +129,11 @@ func (l *drillLoad) stats(from, to, back time.Time) phaseStats {
 		default:
 			s.other++
 		}
-		if r.op != "create" {
+		switch r.op {
+		case "get", "list":
 			s.failedReads++
+		case "tags":
+			s.failedBatches++
 		}
 		if !r.start.Before(back) && r.end.Sub(back) > s.recovery {
 			s.recovery = r.end.Sub(back)
@@ -139,8 +143,8 @@ func (l *drillLoad) stats(from, to, back time.Time) phaseStats {
 }
 
 func (s phaseStats) String() string {
-	return fmt.Sprintf("%d requests: %d ok, %d × 503, %d × 500, %d other, %d unanswered, %d failed reads; recovered %s after the server accepted connections",
-		s.requests, s.ok, s.unavailable, s.internal, s.other, s.noAnswer, s.failedReads, s.recovery.Round(time.Millisecond))
+	return fmt.Sprintf("%d requests: %d ok, %d × 503, %d × 500, %d other, %d unanswered, %d failed reads (+%d failed batch reads); recovered %s after the server accepted connections",
+		s.requests, s.ok, s.unavailable, s.internal, s.other, s.noAnswer, s.failedReads, s.failedBatches, s.recovery.Round(time.Millisecond))
 }
 
 func TestFaultDrills(t *testing.T) {
@@ -265,6 +269,9 @@ func TestFaultDrills(t *testing.T) {
 			t.Errorf("%s: recovered only %s after the server accepted connections", p.name, s.recovery)
 		}
 	}
+	// A batch whose connection broke after its first result reached a
+	// callback is not retried (its callbacks cannot safely run twice), so
+	// GET /books/{id}/tags may rarely fail in (a): counted, not asserted.
 	if all[0].failedReads != 0 {
 		t.Errorf("(a): %d reads failed while only the backends were terminated", all[0].failedReads)
 	}

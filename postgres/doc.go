@@ -47,8 +47,12 @@
 // Reader's statement that Classify calls a read) whose connection broke
 // before any row reached the caller runs again on a connection that
 // answers a ping (a batch too, when all its statements are reads and no
-// result reached a callback), and a Writer's statement runs again only
-// when pgconn guarantees nothing was sent (SafeToRetry). Unavailable tells a failure
+// result had reached a callback: a batch that broke between two results
+// is not retried), and a Writer's statement runs again only when pgconn
+// guarantees nothing was sent (SafeToRetry). Before a retry the pool's
+// idle connections are closed: after a restart or a mass termination they
+// are broken or about to be, and the retry gets a connection opened after
+// the failure. Unavailable tells a failure
 // of the connection or server (503 material) from a failure of the
 // statement.
 //

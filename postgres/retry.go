@@ -37,15 +37,23 @@ func retryable(ctx context.Context, err error, reader bool, sql string) bool {
 	return canRetry(ctx, err, reader && Classify(sql) == StatementRead)
 }
 
-// liveConn acquires a connection of pool that answers a ping. A server
-// that went away (restarted, terminated its backends) leaves every idle
-// connection of the pool broken, and a retry on the next idle one would
-// fail the same way: each broken one met here is closed (the pool drops
-// it on release), and at most MaxConns+1 are tried, as pgxpool's Acquire
-// does, so the last try opens a new connection. A new connection whose
-// backend ends while it is set up (the prepares and warm-up of
-// AfterConnect) counts as one more broken connection.
+// liveConn acquires a connection of pool that answers a ping, for a
+// retry. A server that went away (restarted, terminated its backends)
+// leaves every idle connection of the pool broken, or about to be: one
+// that answers a ping may still receive the termination an instant later.
+// So liveConn first closes the pool's idle connections (connections in use
+// are left alone), and the retry gets a connection opened after the
+// failure. The price, when only one backend had died, is a few new
+// connections. Each broken connection met after that is closed too (the
+// pool drops it on release), and at most MaxConns+1 are tried, as
+// pgxpool's Acquire does. A new connection whose backend ends while it is
+// set up (the prepares and warm-up of AfterConnect) counts as one more
+// broken connection.
 func liveConn(ctx context.Context, pool *pgxpool.Pool) (*pgxpool.Conn, error) {
+	for _, c := range pool.AcquireAllIdle(ctx) {
+		c.Conn().Close(ctx)
+		c.Release()
+	}
 	var last error
 	for range pool.Config().MaxConns + 1 {
 		c, err := pool.Acquire(ctx)

@@ -53,8 +53,8 @@ func (r *retryBatchResults) QueryRow() pgx.Row {
 
 // Close reads the remaining results, running their callbacks; a batch that
 // failed before any result reached the caller is sent again (see
-// retryBatch).
-// A batch that began a transaction is never sent again. Close may be
+// retryBatch), and once more if the live connection it got was closed
+// too before answering (liveTries). A batch that began a transaction is never sent again. Close may be
 // called more than once; it returns the same result.
 func (r *retryBatchResults) Close() error {
 	if r.closed {
