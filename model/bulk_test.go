@@ -14,14 +14,15 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/model"
 )
 
 // libraryDB returns the library fixture and a pool on a fresh migrated
 // database holding one author, whose id it returns.
-func libraryDB(t *testing.T) (*library, *pgxpool.Pool, int64) {
+func libraryDB(t *testing.T) (*library.Library, *pgxpool.Pool, int64) {
 	t.Helper()
-	c, err := newLibrary()
+	c, err := library.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func libraryDB(t *testing.T) (*library, *pgxpool.Pool, int64) {
 
 // bookBindings returns the library's typed binding (binary COPY) and the
 // same columns bound with a values function (pgx.CopyFrom).
-func bookBindings(t *testing.T, c *library) map[string]*model.Binding[book] {
+func bookBindings(t *testing.T, c *library.Library) map[string]*model.Binding[book] {
 	t.Helper()
 	values, err := model.Bind(c.Registry.Table("books"), c.Books.Columns(), func(r *book, dst []any) []any {
 		return append(dst, r.AuthorID, r.Isbn, r.Title, r.PublishedOn, r.PriceCents, r.Pages, r.Attributes)
@@ -49,7 +50,7 @@ func bookBindings(t *testing.T, c *library) map[string]*model.Binding[book] {
 // forBindings runs test as a parallel subtest for each of bookBindings.
 func forBindings(t *testing.T, test func(t *testing.T, binding *model.Binding[book])) {
 	t.Parallel()
-	c, err := newLibrary()
+	c, err := library.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +242,7 @@ func TestBulkCreateSeq(t *testing.T) {
 // after nine chunks went through, leaves zero rows.
 func TestBulkCreateViolation(t *testing.T) {
 	t.Parallel()
-	c, err := newLibrary()
+	c, err := library.New()
 	if err != nil {
 		t.Fatal(err)
 	}

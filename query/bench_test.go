@@ -19,7 +19,7 @@ var sink struct {
 // BenchmarkBuildOneClause: a new query with one condition, built (shape
 // cached after the first iteration) and bound.
 func BenchmarkBuildOneClause(b *testing.B) {
-	c := newCatalog(b)
+	c := newFixture(b)
 	b.ReportAllocs()
 	id := int64(12345)
 	for b.Loop() {
@@ -33,7 +33,7 @@ func BenchmarkBuildOneClause(b *testing.B) {
 
 // BenchmarkBuildFilterOrderLimit: two filters, an order and a limit.
 func BenchmarkBuildFilterOrderLimit(b *testing.B) {
-	c := newCatalog(b)
+	c := newFixture(b)
 	b.ReportAllocs()
 	id := int64(12345)
 	after := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -51,7 +51,7 @@ func BenchmarkBuildFilterOrderLimit(b *testing.B) {
 // column resolution, argument binding and the cache lookup, without
 // creating the query.
 func BenchmarkShapeCacheHit(b *testing.B) {
-	c := newCatalog(b)
+	c := newFixture(b)
 	q := c.books.Select(query.Eq("author_id", int64(12345)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -65,7 +65,7 @@ func BenchmarkShapeCacheHit(b *testing.B) {
 
 // BenchmarkShapeCacheHitParallel: the hit path from every CPU at once.
 func BenchmarkShapeCacheHitParallel(b *testing.B) {
-	c := newCatalog(b)
+	c := newFixture(b)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		q := c.books.Select(query.Eq("author_id", int64(12345)))
@@ -79,7 +79,7 @@ func BenchmarkShapeCacheHitParallel(b *testing.B) {
 
 // BenchmarkParseRequest: an Endpoint parsing a typical list request.
 func BenchmarkParseRequest(b *testing.B) {
-	c := newCatalog(b)
+	c := newFixture(b)
 	v := mustQuery(b, "author_id=3&published_after=2020-01-01&title=go&order=-published_on&limit=50")
 	b.ReportAllocs()
 	for b.Loop() {

@@ -12,7 +12,7 @@ import (
 // error in query as in model, so one errors.Is serves a caller of both.
 func TestUnknownNamesAreModelErrors(t *testing.T) {
 	t.Parallel()
-	b := newCatalog(t).books
+	b := newFixture(t).books
 	for _, tt := range []struct {
 		name string
 		q    interface{ SQL() (string, []any, error) }

@@ -18,7 +18,7 @@ import (
 // keywords, operators and $n placeholders — no string literal, comment or
 // statement separator, whatever the input.
 func FuzzParse(f *testing.F) {
-	c := newCatalog(f)
+	c := newFixture(f)
 	seeds := []string{
 		"", "author_id=3&published_after=2020-01-01&tag=go&order=-published_on&limit=50",
 		"title=50%25_off&order=title,-price_cents", "author_id[in]=1,2,3", "price_cents[between]=1,2",

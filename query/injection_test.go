@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/aquila-go/aquila/query"
-	"github.com/aquila-go/aquila/schema"
 )
 
 // injectionPayloads are classic SQL-injection strings plus the characters
@@ -42,7 +41,7 @@ func injectionPayloads() []string {
 // payload travels only as an argument.
 func TestInjectionNeverChangesSQL(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	build := func(v url.Values) (string, []any, error) {
 		q, err := c.endpoint.Parse(v)
 		if err != nil {
@@ -136,8 +135,8 @@ func TestInjectionNeverChangesSQL(t *testing.T) {
 func TestInjectionAgainstDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := seed(t, pg.Pool(t, schema.FS))
-	c := newCatalog(t)
+	s := seed(t, pg.Pool(t, libraryMigrations(t)))
+	c := newFixture(t)
 	for _, p := range injectionPayloads() {
 		for _, param := range []string{"title", "title[eq]", "title[prefix]", "tag", "tag[in]"} {
 			q, err := c.endpoint.Parse(url.Values{param: {p}})

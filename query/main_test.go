@@ -3,9 +3,9 @@ package query_test
 import (
 	"os"
 	"testing"
+	"testing/fstest"
 
-	"github.com/aquila-go/aquila/internal/catalog"
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/postgres/pgtest"
 	"github.com/aquila-go/aquila/query"
 )
@@ -14,25 +14,28 @@ var pg = pgtest.New()
 
 func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }
 
+// libraryMigrations creates the library as one goose migration.
+func libraryMigrations(t testing.TB) fstest.MapFS { return library.Load(t).Migrations() }
+
 func testKey() []byte    { return []byte("test-cursor-key-0123456789abcdef!") }
 func rotatedKey() []byte { return []byte("rotated-cursor-key-0123456789abcdef") }
 
-// catalogTables is the reference catalog as the service would set it up:
-// a schema with a cursor key, books and authors bound to the sqlc types,
-// and the books list endpoint.
-type catalogTables struct {
+// fixture is the library of package library as a service would set it
+// up: a schema with a cursor key, books and authors bound to their row
+// types, and the books list endpoint.
+type fixture struct {
 	schema   *query.Schema
-	books    *query.Table[db.Book]
-	authors  *query.Table[db.Author]
-	endpoint *query.Endpoint[db.Book]
+	books    *query.Table[library.Book]
+	authors  *query.Table[library.Author]
+	endpoint *query.Endpoint[library.Book]
 }
 
-func bookFields(b *db.Book, dst []any) []any {
+func bookFields(b *library.Book, dst []any) []any {
 	return append(dst, &b.ID, &b.AuthorID, &b.Isbn, &b.Title, &b.PublishedOn,
 		&b.PriceCents, &b.Pages, &b.Attributes, &b.CreatedAt, &b.UpdatedAt)
 }
 
-func authorFields(a *db.Author, dst []any) []any {
+func authorFields(a *library.Author, dst []any) []any {
 	return append(dst, &a.ID, &a.Name, &a.Email, &a.Bio, &a.CreatedAt, &a.UpdatedAt)
 }
 
@@ -58,9 +61,9 @@ func booksEndpoint() query.EndpointConfig {
 	}
 }
 
-func newCatalog(t testing.TB, keys ...[]byte) *catalogTables {
+func newFixture(t testing.TB, keys ...[]byte) *fixture {
 	t.Helper()
-	cat, err := catalog.New()
+	cat, err := library.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,11 +74,11 @@ func newCatalog(t testing.TB, keys ...[]byte) *catalogTables {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &catalogTables{schema: s}
-	if c.books, err = query.NewTable(s, query.TableConfig[db.Book]{Table: "books", Fields: bookFields, Key: []string{"id"}}); err != nil {
+	c := &fixture{schema: s}
+	if c.books, err = query.NewTable(s, query.TableConfig[library.Book]{Table: "books", Fields: bookFields, Key: []string{"id"}}); err != nil {
 		t.Fatal(err)
 	}
-	if c.authors, err = query.NewTable(s, query.TableConfig[db.Author]{Table: "authors", Fields: authorFields, Key: []string{"id"}}); err != nil {
+	if c.authors, err = query.NewTable(s, query.TableConfig[library.Author]{Table: "authors", Fields: authorFields, Key: []string{"id"}}); err != nil {
 		t.Fatal(err)
 	}
 	if c.endpoint, err = query.NewEndpoint(c.books, booksEndpoint()); err != nil {

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/query"
 )
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	const sel = `SELECT ` + bookCols + ` FROM "books"`
 	const tagSub = `"id" IN (SELECT "book_id" FROM "book_tags" WHERE "tag_id" IN (SELECT "id" FROM "tags" WHERE "name" = $3))`
@@ -63,7 +63,7 @@ func TestParse(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	long := strings.Repeat("a", 1025)
 	many := strings.TrimSuffix(strings.Repeat("1,", 101), ",")
 	tests := []struct {
@@ -131,7 +131,7 @@ func TestParseRejects(t *testing.T) {
 
 func TestNewEndpointChecksConfig(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	ok := booksEndpoint()
 	bad := map[string]func(*query.EndpointConfig){
 		"unknown column": func(e *query.EndpointConfig) {
@@ -168,7 +168,7 @@ func TestNewEndpointChecksConfig(t *testing.T) {
 	if _, err := query.NewEndpoint(c.authors, query.EndpointConfig{Sort: []string{"email"}}); !errors.Is(err, query.ErrNullableKey) {
 		t.Fatalf("nullable sort column: %v", err)
 	}
-	var _ *query.Endpoint[db.Book]
+	var _ *query.Endpoint[library.Book]
 }
 
 // TestParseTeaches checks that a rejected parameter says what the client
@@ -176,7 +176,7 @@ func TestNewEndpointChecksConfig(t *testing.T) {
 // filters and operators, of order, limit and cursor, case and typos.
 func TestParseTeaches(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	names := []string{"author_id", "published_after", "published_before", "tag", "title", "price_cents", "attributes", "order", "limit", "after"}
 	tests := []struct {
 		raw     string
@@ -276,7 +276,7 @@ func TestCheckNames(t *testing.T) {
 
 func TestDescribe(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	d := c.endpoint.Describe()
 	type row struct {
 		param, column, table string

@@ -6,8 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aquila-go/aquila/internal/catalog"
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/query"
 )
 
@@ -15,12 +14,12 @@ const bookCols = `"id", "author_id", "isbn", "title", "published_on", "price_cen
 
 func TestBuildSQL(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	b := c.books
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
-		q    *query.Query[db.Book]
+		q    *query.Query[library.Book]
 		sql  string
 		args []any
 	}{
@@ -74,7 +73,7 @@ func TestBuildSQL(t *testing.T) {
 
 func TestCountAndExistsSQL(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	q := c.books.Select(query.Eq("author_id", 7)).OrderBy(query.Asc("title")).Limit(5)
 	sql, args, err := q.CountSQL()
 	if err != nil || sql != `SELECT count(*) FROM "books" WHERE "author_id" = $1` || len(args) != 1 {
@@ -88,11 +87,11 @@ func TestCountAndExistsSQL(t *testing.T) {
 
 func TestBuildErrors(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	b := c.books
 	tests := []struct {
 		name string
-		q    *query.Query[db.Book]
+		q    *query.Query[library.Book]
 		err  error
 		col  string
 	}{
@@ -122,7 +121,7 @@ func TestBuildErrors(t *testing.T) {
 
 func TestNewTableChecksFields(t *testing.T) {
 	t.Parallel()
-	cat, err := catalog.New()
+	cat, err := library.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,14 +130,14 @@ func TestNewTableChecksFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	var shared int64
-	bad := []query.TableConfig[db.Tag]{
-		{Table: "nope", Fields: func(r *db.Tag, d []any) []any { return d }},
+	bad := []query.TableConfig[library.Tag]{
+		{Table: "nope", Fields: func(r *library.Tag, d []any) []any { return d }},
 		{Table: "tags"},
-		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID) }},                          // too few
-		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID, r.Name, &r.CreatedAt) }},    // not a pointer
-		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &shared, &r.Name, &r.CreatedAt) }}, // outside the row
-		{Table: "tags", Columns: []string{"id", "id"}, Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID, &r.ID) }},
-		{Table: "tags", Columns: []string{"id"}, Key: []string{"name"}, Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID) }},
+		{Table: "tags", Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID) }},                          // too few
+		{Table: "tags", Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID, r.Name, &r.CreatedAt) }},    // not a pointer
+		{Table: "tags", Fields: func(r *library.Tag, d []any) []any { return append(d, &shared, &r.Name, &r.CreatedAt) }}, // outside the row
+		{Table: "tags", Columns: []string{"id", "id"}, Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID, &r.ID) }},
+		{Table: "tags", Columns: []string{"id"}, Key: []string{"name"}, Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID) }},
 	}
 	for i, cfg := range bad {
 		if _, err := query.NewTable(s, cfg); err == nil {
@@ -148,13 +147,13 @@ func TestNewTableChecksFields(t *testing.T) {
 		}
 	}
 	// A nullable key column is refused.
-	_, err = query.NewTable(s, query.TableConfig[db.Author]{Table: "authors", Fields: authorFields, Key: []string{"email"}})
+	_, err = query.NewTable(s, query.TableConfig[library.Author]{Table: "authors", Fields: authorFields, Key: []string{"email"}})
 	if !errors.Is(err, query.ErrNullableKey) {
 		t.Fatalf("nullable key: %v", err)
 	}
 	// A subset of columns.
-	tags, err := query.NewTable(s, query.TableConfig[db.Tag]{Table: "tags", Columns: []string{"name", "id"},
-		Fields: func(r *db.Tag, d []any) []any { return append(d, &r.Name, &r.ID) }})
+	tags, err := query.NewTable(s, query.TableConfig[library.Tag]{Table: "tags", Columns: []string{"name", "id"},
+		Fields: func(r *library.Tag, d []any) []any { return append(d, &r.Name, &r.ID) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +164,7 @@ func TestNewTableChecksFields(t *testing.T) {
 
 func TestShapeCache(t *testing.T) {
 	t.Parallel()
-	c := newCatalog(t)
+	c := newFixture(t)
 	q1 := c.books.Select(query.Eq("author_id", 1)).Limit(5)
 	q2 := c.books.Select(query.Eq("author_id", 99999)).Limit(50)
 	s1, _, _ := q1.SQL()
@@ -178,7 +177,7 @@ func TestShapeCache(t *testing.T) {
 		t.Fatalf("stats after one shape twice: %+v", st)
 	}
 	// Operators, columns, order and paging are part of the shape.
-	shapes := []*query.Query[db.Book]{
+	shapes := []*query.Query[library.Book]{
 		c.books.Select(query.Ne("author_id", 1)).Limit(5),
 		c.books.Select(query.Eq("pages", 1)).Limit(5),
 		c.books.Select(query.Eq("author_id", 1)),
@@ -202,12 +201,12 @@ func TestShapeCache(t *testing.T) {
 
 func TestShapeCacheIsBounded(t *testing.T) {
 	t.Parallel()
-	cat, _ := catalog.New()
+	cat, _ := library.New()
 	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{ShapeCacheSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	books, err := query.NewTable(s, query.TableConfig[db.Book]{Table: "books", Fields: bookFields})
+	books, err := query.NewTable(s, query.TableConfig[library.Book]{Table: "books", Fields: bookFields})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +222,7 @@ func TestShapeCacheIsBounded(t *testing.T) {
 
 func TestSchemaRejectsShortKey(t *testing.T) {
 	t.Parallel()
-	cat, _ := catalog.New()
+	cat, _ := library.New()
 	if _, err := query.NewSchema(cat.Registry, query.SchemaConfig{CursorKeys: [][]byte{[]byte("short")}}); !errors.Is(err, query.ErrCursorKey) {
 		t.Fatalf("short key: %v", err)
 	}
