@@ -100,6 +100,47 @@ func (l *drillLoad) run(stop <-chan struct{}, ids []int64) {
 	}
 }
 
+// newDrillLoad creates an author and books seed books through the API at
+// base and returns the load (its results empty, the seed books
+// acknowledged) and the seed books' ids.
+func newDrillLoad(t *testing.T, base string, books int) (*drillLoad, []int64) {
+	t.Helper()
+	l := &drillLoad{base: base, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}, Timeout: 10 * time.Second}}
+	t.Cleanup(l.client.CloseIdleConnections)
+	st, author := l.do("create", "POST", "/authors", `{"name":"Drill"}`)
+	if st != http.StatusCreated {
+		t.Fatalf("POST /authors: %d %v", st, author)
+	}
+	l.author = int64(author["id"].(float64))
+	var ids []int64
+	for i := range books {
+		st, b := l.do("create", "POST", "/books", bookBody(l.author, fmt.Sprintf("978%010d", i), fmt.Sprintf("Seed %d", i)))
+		if st != http.StatusCreated {
+			t.Fatalf("seed book: %d %v", st, b)
+		}
+		ids = append(ids, int64(b["id"].(float64)))
+	}
+	l.mu.Lock()
+	l.results, l.acked = nil, append(l.acked, ids...)
+	l.mu.Unlock()
+	return l, ids
+}
+
+// start runs the load from 8 clients until the returned stop is called
+// (at the latest when the test ends).
+func (l *drillLoad) start(t *testing.T, ids []int64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() { defer wg.Done(); l.run(done, ids) }()
+	}
+	var once sync.Once
+	stop = func() { once.Do(func() { close(done); wg.Wait() }) }
+	t.Cleanup(stop)
+	return stop
+}
+
 // phaseStats summarises the requests that started in [from, to).
 type phaseStats struct {
 	requests, ok, unavailable, internal, other, noAnswer, failedReads int
@@ -175,38 +216,8 @@ func TestFaultDrills(t *testing.T) {
 	base := served.URL
 	served.WaitReady(t, 30*time.Second)
 
-	tr := &http.Transport{MaxIdleConnsPerHost: 16}
-	l := &drillLoad{base: base, client: &http.Client{Transport: tr, Timeout: 10 * time.Second}}
-	st, author := l.do("create", "POST", "/authors", `{"name":"Drill"}`)
-	if st != http.StatusCreated {
-		t.Fatalf("POST /authors: %d %v", st, author)
-	}
-	l.author = int64(author["id"].(float64))
-	var ids []int64
-	for i := range 20 {
-		st, b := l.do("create", "POST", "/books", bookBody(l.author, fmt.Sprintf("978%010d", i), fmt.Sprintf("Seed %d", i)))
-		if st != http.StatusCreated {
-			t.Fatalf("seed book: %d %v", st, b)
-		}
-		ids = append(ids, int64(b["id"].(float64)))
-	}
-	l.mu.Lock()
-	l.results, l.acked = nil, append(l.acked, ids...)
-	l.mu.Unlock()
-
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() { defer wg.Done(); l.run(stop, ids) }()
-	}
-	loadStopped := false
-	defer func() {
-		if !loadStopped {
-			close(stop)
-			wg.Wait()
-		}
-	}()
+	l, ids := newDrillLoad(t, base, 20)
+	stopLoad := l.start(t, ids)
 
 	restart := func() time.Time {
 		s, err := pglocal.Start(ctx, cfg)
@@ -278,9 +289,7 @@ func TestFaultDrills(t *testing.T) {
 	if all[2].unavailable == 0 {
 		t.Errorf("(c): no 503 while the server was stopped for 3 s: the drill did not reach the service")
 	}
-	close(stop)
-	wg.Wait()
-	loadStopped = true
+	stopLoad()
 
 	// Every acknowledged create is there.
 	conn, err := pgx.Connect(ctx, dsn)
@@ -321,7 +330,7 @@ func TestFaultDrills(t *testing.T) {
 	if code := served.Stop(); code != 0 {
 		t.Errorf("serve exited %d:\n%s", code, served.Logs())
 	}
-	tr.CloseIdleConnections()
+	l.client.CloseIdleConnections()
 	deadline = time.Now().Add(3 * time.Second)
 	for runtime.NumGoroutine() > goroutines {
 		if time.Now().After(deadline) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -58,35 +57,11 @@ func failoverDrill(t *testing.T, synchronous bool) {
 	base := served.URL
 	served.WaitReady(t, 30*time.Second)
 
-	tr := &http.Transport{MaxIdleConnsPerHost: 16}
-	defer tr.CloseIdleConnections()
-	l := &drillLoad{base: base, client: &http.Client{Transport: tr, Timeout: 10 * time.Second}}
-	st, author := l.do("create", "POST", "/authors", `{"name":"Failover"}`)
-	if st != http.StatusCreated {
-		t.Fatalf("POST /authors: %d %v", st, author)
-	}
-	l.author = int64(author["id"].(float64))
-	var ids []int64
-	for i := range 10 {
-		st, b := l.do("create", "POST", "/books", bookBody(l.author, fmt.Sprintf("978%010d", i), fmt.Sprintf("Seed %d", i)))
-		if st != http.StatusCreated {
-			t.Fatalf("seed book: %d %v", st, b)
-		}
-		ids = append(ids, int64(b["id"].(float64)))
-	}
+	l, ids := newDrillLoad(t, base, 10)
 	if err := c.WaitReplay(ctx); err != nil {
 		t.Fatal(err)
 	}
-	l.mu.Lock()
-	l.results, l.acked = nil, append(l.acked, ids...)
-	l.mu.Unlock()
-
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() { defer wg.Done(); l.run(stop, ids) }()
-	}
+	stopLoad := l.start(t, ids)
 	time.Sleep(1500 * time.Millisecond)
 
 	killed := time.Now()
@@ -105,8 +80,7 @@ func failoverDrill(t *testing.T, synchronous bool) {
 	}
 	promoted := time.Now()
 	time.Sleep(3 * time.Second)
-	close(stop)
-	wg.Wait()
+	stopLoad()
 
 	// Figures: creates fail from the kill until the last failed one ended
 	// (how long until writes succeed again); reads in the same window.

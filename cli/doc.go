@@ -66,14 +66,24 @@
 // # Lifecycle
 //
 // serve listens before anything else, so /healthz answers 200 at once;
-// /readyz answers 503 until migrations have run, the pool is warm and the
-// handler is built, then 200. Every other path answers 503 until then.
-// On SIGINT or SIGTERM (the context of Run) /readyz turns 503, the server
-// stops accepting, in-flight requests get -shutdown-timeout to finish, and
-// the cleanups run in reverse order: the handler's, the pools, the
-// embedded server. /metrics serves the registry in Deps.Metrics (Go
+// /readyz answers 503 until the database answers (serve waits up to
+// -db-wait for it), migrations have run, the pool is warm and the handler
+// is built, then 200 while the database stays reachable. Every other path
+// answers 503 until then. On SIGINT or SIGTERM (the context of Run)
+// /readyz turns 503 and requests are still served for -shutdown-delay, so
+// that a load balancer stops sending them; then the server stops
+// accepting, in-flight requests get -shutdown-timeout to finish, and the
+// cleanups run in reverse order: the handler's, the pools, the embedded
+// server. /metrics serves the registry in Deps.Metrics (Go
 // runtime, process, pool statistics and query durations by sqlc statement
 // name); -pprof mounts net/http/pprof under /debug/pprof/.
+//
+// # Testing
+//
+// Run is the whole command without the process: a test calls it with its
+// own arguments and buffers. Package clitest runs serve inside a test on a
+// free loopback port, as net/http/httptest runs a handler, and stops it
+// when the test ends.
 //
 // # Migrations from the metadata
 //

@@ -40,9 +40,9 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// ParseExecMode maps the names used in pgx's default_query_exec_mode
+// parseExecMode maps the names used in pgx's default_query_exec_mode
 // connection parameter to a pgx.QueryExecMode.
-func ParseExecMode(s string) (pgx.QueryExecMode, error) {
+func parseExecMode(s string) (pgx.QueryExecMode, error) {
 	switch s {
 	case "cache_statement":
 		return pgx.QueryExecModeCacheStatement, nil

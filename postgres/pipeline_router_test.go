@@ -24,7 +24,7 @@ func testPipelinedRouter(t *testing.T, tp topology) {
 		},
 		Replicas:   []string{tp.replica()},
 		MaxLag:     time.Minute,
-		CheckEvery: 100 * time.Millisecond,
+		ProbeEvery: 100 * time.Millisecond,
 		Pipeline:   &postgres.PipelineConfig{Conns: 1},
 	})
 	p := r.Pipeline()

@@ -33,7 +33,7 @@ func Open(ctx context.Context, cfg Config) (*pgxpool.Pool, error) {
 		pcfg.MinIdleConns = pcfg.MaxConns
 	}
 	if cfg.ExecMode != "" {
-		mode, err := ParseExecMode(cfg.ExecMode)
+		mode, err := parseExecMode(cfg.ExecMode)
 		if err != nil {
 			return nil, err
 		}

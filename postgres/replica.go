@@ -22,24 +22,24 @@ var (
 )
 
 // openReplicaTimeout bounds opening (connecting and warming) a replica's
-// pool when CheckTimeout is shorter.
+// pool when ProbeTimeout is shorter.
 const openReplicaTimeout = 10 * time.Second
 
-// ReplicaStatus is the state of one replica as of its last check.
+// ReplicaStatus is the state of one replica as of its last probe.
 type ReplicaStatus struct {
 	// Server names the replica without credentials: user@host:port/database.
 	Server string
 	// Healthy reports whether the replica takes reads.
 	Healthy bool
-	// Lag is the replay lag measured by the last successful check: how long
+	// Lag is the replay lag measured by the last successful probe: how long
 	// ago the primary had flushed WAL that the replica has not replayed
-	// yet. Its resolution is RouterConfig.CheckEvery.
+	// yet. Its resolution is RouterConfig.ProbeEvery.
 	Lag time.Duration
 	// Err says why the replica takes no reads (a connection error,
 	// ErrReplicaLag or ErrNotStandby); nil when Healthy.
 	Err error
-	// CheckedAt is when the last check finished; zero before the first.
-	CheckedAt time.Time
+	// ProbedAt is when the last probe finished; zero before the first.
+	ProbedAt time.Time
 }
 
 // replica is one replica's pool and health.
@@ -72,7 +72,7 @@ func newReplica(dsn string, primary Config) (*replica, error) {
 		}
 	}
 	server := describe(pcfg)
-	return &replica{cfg: cfg, server: server, stat: ReplicaStatus{Server: server, Err: errors.New("not checked yet")}}, nil
+	return &replica{cfg: cfg, server: server, stat: ReplicaStatus{Server: server, Err: errors.New("not probed yet")}}, nil
 }
 
 // lsnSample is the primary's flushed WAL position at a point in time.
@@ -86,19 +86,19 @@ type lsnSample struct {
 // older than the lag bound plus two intervals, except the newest of them.
 // A failing primary leaves the samples as they are.
 func (r *Router) samplePrimary(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.CheckTimeout)
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.ProbeTimeout)
 	defer cancel()
 	var lsn int64
 	err := r.primary.QueryRow(ctx, `SELECT (pg_current_wal_flush_lsn() - '0/0'::pg_lsn)::int8`).Scan(&lsn)
 	now := time.Now()
 	if err != nil {
-		r.log.Debug("replica check: primary position", "err", err)
+		r.log.Debug("replica probe: primary position", "err", err)
 		return
 	}
 	if n := len(r.samples); n == 0 || lsn > r.samples[n-1].lsn {
 		r.samples = append(r.samples, lsnSample{at: now, lsn: lsn})
 	}
-	horizon := now.Add(-(r.cfg.MaxLag + 2*r.cfg.CheckEvery))
+	horizon := now.Add(-(r.cfg.MaxLag + 2*r.cfg.ProbeEvery))
 	drop := 0
 	for drop+1 < len(r.samples) && r.samples[drop+1].at.Before(horizon) {
 		drop++
@@ -117,15 +117,15 @@ func (r *Router) lag(replayed int64, now time.Time) time.Duration {
 	return 0
 }
 
-// check connects to the replica when it has no pool yet, asks whether it is
+// probe connects to the replica when it has no pool yet, asks whether it is
 // in recovery and how far it has replayed, and updates its health.
-func (rep *replica) check(ctx context.Context, r *Router) {
+func (rep *replica) probe(ctx context.Context, r *Router) {
 	pool := rep.pool.Load()
 	if pool == nil {
 		// Opening warms MinIdleConns connections and prepares the reads on
-		// each: give it more time than a check, except for a server that
+		// each: give it more time than a probe, except for a server that
 		// refuses connections, which fails at once.
-		timeout := max(r.cfg.CheckTimeout, openReplicaTimeout)
+		timeout := max(r.cfg.ProbeTimeout, openReplicaTimeout)
 		octx, cancel := context.WithTimeout(ctx, timeout)
 		cfg := rep.cfg
 		cfg.PingTimeout = timeout
@@ -147,7 +147,7 @@ func (rep *replica) check(ctx context.Context, r *Router) {
 		rep.pool.Store(p)
 		pool = p
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.CheckTimeout)
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.ProbeTimeout)
 	defer cancel()
 	var inRecovery bool
 	var replayed *int64
@@ -168,7 +168,7 @@ func (rep *replica) check(ctx context.Context, r *Router) {
 	}
 }
 
-// set records a check result and logs a change of health. Routing changes
+// set records a probe result and logs a change of health. Routing changes
 // first, so that a Status showing the new state implies routing follows it.
 func (rep *replica) set(r *Router, healthy bool, lag time.Duration, err error) {
 	if rep.healthy.Swap(healthy) != healthy {
@@ -176,8 +176,8 @@ func (rep *replica) set(r *Router, healthy bool, lag time.Duration, err error) {
 	}
 	rep.mu.Lock()
 	was := rep.stat.Healthy
-	first := rep.stat.CheckedAt.IsZero()
-	rep.stat = ReplicaStatus{Server: rep.server, Healthy: healthy, Lag: lag, Err: err, CheckedAt: time.Now()}
+	first := rep.stat.ProbedAt.IsZero()
+	rep.stat = ReplicaStatus{Server: rep.server, Healthy: healthy, Lag: lag, Err: err, ProbedAt: time.Now()}
 	rep.mu.Unlock()
 	switch {
 	case healthy && (!was || first):
@@ -188,7 +188,7 @@ func (rep *replica) set(r *Router, healthy bool, lag time.Duration, err error) {
 }
 
 // markDown takes the replica out of rotation after a query failed on it
-// because of the server or the connection; the next successful check puts
+// because of the server or the connection; the next successful probe puts
 // it back.
 func (rep *replica) markDown(r *Router, err error) {
 	if !rep.healthy.CompareAndSwap(true, false) {

@@ -15,8 +15,8 @@ import (
 // Defaults of RouterConfig.
 const (
 	DefaultMaxReplicaLag       = 5 * time.Second
-	DefaultReplicaCheckEvery   = time.Second
-	DefaultReplicaCheckTimeout = time.Second
+	DefaultReplicaProbeEvery   = time.Second
+	DefaultReplicaProbeTimeout = time.Second
 )
 
 // RouterConfig configures NewRouter.
@@ -34,15 +34,15 @@ type RouterConfig struct {
 	// Default DefaultMaxReplicaLag.
 	MaxLag time.Duration
 
-	// CheckEvery is how often replicas are checked (reachable, in recovery,
+	// ProbeEvery is how often replicas are probed (reachable, in recovery,
 	// lag); it is also the resolution of the lag measurement. Default
-	// DefaultReplicaCheckEvery.
-	CheckEvery time.Duration
+	// DefaultReplicaProbeEvery.
+	ProbeEvery time.Duration
 
-	// CheckTimeout bounds one check of one server. Opening the pool of a
+	// ProbeTimeout bounds one probe of one server. Opening the pool of a
 	// replica that was down (connecting and warming it) gets at least 10s.
-	// Default DefaultReplicaCheckTimeout.
-	CheckTimeout time.Duration
+	// Default DefaultReplicaProbeTimeout.
+	ProbeTimeout time.Duration
 
 	// Pipeline, when set, pipelines the autocommit statements of the
 	// primary and of each replica (a Pipeline per pool); nil runs them on
@@ -62,17 +62,17 @@ type RouterConfig struct {
 }
 
 func (c RouterConfig) withDefaults() (RouterConfig, error) {
-	if c.MaxLag < 0 || c.CheckEvery < 0 || c.CheckTimeout < 0 {
-		return c, fmt.Errorf("%w: negative replica lag, check interval or timeout", ErrConfig)
+	if c.MaxLag < 0 || c.ProbeEvery < 0 || c.ProbeTimeout < 0 {
+		return c, fmt.Errorf("%w: negative replica lag, probe interval or timeout", ErrConfig)
 	}
 	if c.MaxLag == 0 {
 		c.MaxLag = DefaultMaxReplicaLag
 	}
-	if c.CheckEvery == 0 {
-		c.CheckEvery = DefaultReplicaCheckEvery
+	if c.ProbeEvery == 0 {
+		c.ProbeEvery = DefaultReplicaProbeEvery
 	}
-	if c.CheckTimeout == 0 {
-		c.CheckTimeout = DefaultReplicaCheckTimeout
+	if c.ProbeTimeout == 0 {
+		c.ProbeTimeout = DefaultReplicaProbeTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = c.Primary.Logger
@@ -90,10 +90,10 @@ func (c RouterConfig) withDefaults() (RouterConfig, error) {
 // Each request (or other unit of work) takes a [Session], whose Reader and
 // Writer are the two connections a routed query layer runs on; the
 // generated db.RoutedQueries picks between them per sqlc query at build
-// time. A replica is used when it answered its last check, is in recovery
+// time. A replica is used when it answered its last probe, is in recovery
 // (a hot standby) and its replay lag is at most MaxLag; a query that fails
 // on a replica because the replica went away is re-run on the primary and
-// the replica is left out until a check passes again. With no usable
+// the replica is left out until a probe passes again. With no usable
 // replica, reads go to the primary.
 type Router struct {
 	cfg      RouterConfig
@@ -108,8 +108,8 @@ type Router struct {
 	next      atomic.Uint64              // round-robin position
 	publishMu sync.Mutex
 
-	checkMu sync.Mutex  // one check at a time
-	samples []lsnSample // primary WAL positions over time; under checkMu
+	probeMu sync.Mutex  // one probe at a time
+	samples []lsnSample // primary WAL positions over time; under probeMu
 
 	stop      context.CancelFunc
 	done      chan struct{}
@@ -118,8 +118,8 @@ type Router struct {
 }
 
 // NewRouter opens the primary's pool (with Open: an unreachable primary
-// fails here), opens a pool per replica, checks every replica once and
-// starts checking them every CheckEvery in the background. A replica that
+// fails here), opens a pool per replica, probes every replica once and
+// starts probing them every ProbeEvery in the background. A replica that
 // is down at start does not fail NewRouter: it gets no reads until it
 // answers. A replica DSN that does not parse does.
 func NewRouter(ctx context.Context, cfg RouterConfig) (*Router, error) {
@@ -158,45 +158,44 @@ func NewRouter(ctx context.Context, cfg RouterConfig) (*Router, error) {
 	if r.pipeline != nil {
 		r.auto, r.autoRead = pipeQuerier{p: r.pipeline}, pipeQuerier{p: r.pipeline, reader: true}
 	}
-	r.Check(ctx)
+	r.probe(ctx)
 	go r.loop(loopCtx)
 	return r, nil
 }
 
-// loop checks the replicas every CheckEvery until ctx is done.
+// loop probes the replicas every ProbeEvery until ctx is done.
 func (r *Router) loop(ctx context.Context) {
 	defer close(r.done)
 	if len(r.replicas) == 0 {
 		return
 	}
-	t := time.NewTicker(r.cfg.CheckEvery)
+	t := time.NewTicker(r.cfg.ProbeEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			r.Check(ctx)
+			r.probe(ctx)
 		}
 	}
 }
 
-// Check checks every replica now, as the background loop does every
-// CheckEvery, and updates the set of replicas that get reads. Tests and
-// readiness probes use it to act on a change without waiting.
-func (r *Router) Check(ctx context.Context) {
+// probe probes every replica now, as the background loop does every
+// ProbeEvery, and updates the set of replicas that get reads.
+func (r *Router) probe(ctx context.Context) {
 	if len(r.replicas) == 0 {
 		return
 	}
-	r.checkMu.Lock()
-	defer r.checkMu.Unlock()
+	r.probeMu.Lock()
+	defer r.probeMu.Unlock()
 	if r.closed.Load() {
 		return
 	}
 	r.samplePrimary(ctx)
 	var wg sync.WaitGroup
 	for _, rep := range r.replicas {
-		wg.Go(func() { rep.check(ctx, r) })
+		wg.Go(func() { rep.probe(ctx, r) })
 	}
 	wg.Wait()
 	r.publish()
@@ -267,7 +266,7 @@ func (r *Router) Session() *Session {
 	return s
 }
 
-// Status reports the state of every replica as of its last check, in
+// Status reports the state of every replica as of its last probe, in
 // configuration order.
 func (r *Router) Status() []ReplicaStatus {
 	out := make([]ReplicaStatus, len(r.replicas))
@@ -277,16 +276,15 @@ func (r *Router) Status() []ReplicaStatus {
 	return out
 }
 
-// Close stops the checks and closes every pool. It waits for queries in
-// progress (pgxpool.Pool.Close). Later calls, and Check after Close, do
-// nothing. Close the router after the last request that uses it.
+// Close stops the probes and closes every pool. It waits for queries in
+// progress (pgxpool.Pool.Close). Later calls do nothing. Close the router after the last request that uses it.
 func (r *Router) Close() {
 	r.closeOnce.Do(func() {
 		r.closed.Store(true)
 		r.stop()
 		<-r.done
-		r.checkMu.Lock() // wait for a Check in progress
-		defer r.checkMu.Unlock()
+		r.probeMu.Lock() // wait for a probe in progress
+		defer r.probeMu.Unlock()
 		for _, rep := range r.replicas {
 			rep.close()
 		}

@@ -162,7 +162,7 @@ func TestRouter(t *testing.T) {
 		},
 		Replicas:   []string{tp.replica()},
 		MaxLag:     time.Minute, // lag has its own subtest
-		CheckEvery: 100 * time.Millisecond,
+		ProbeEvery: 100 * time.Millisecond,
 	})
 	bouncerPort := uint16(tp.cluster.Bouncer().Port())
 	replicaPort := uint16(tp.cluster.Replica(0).Port())
@@ -550,7 +550,7 @@ func testLag(t *testing.T, tp topology) {
 		Primary:    postgres.Config{DSN: tp.direct(), MinIdleConns: 1, Prepare: db.Statements()},
 		Replicas:   []string{tp.replica()},
 		MaxLag:     300 * time.Millisecond,
-		CheckEvery: 50 * time.Millisecond,
+		ProbeEvery: 50 * time.Millisecond,
 	})
 	if !inRecovery(t, r.Session().Reader()) {
 		t.Fatal("reads do not reach the replica")
@@ -622,7 +622,7 @@ func testNoReplica(t *testing.T, tp topology) {
 		Replicas: []string{down},
 	})
 	st := r.Status()
-	if len(st) != 1 || st[0].Healthy || st[0].Err == nil || st[0].CheckedAt.IsZero() {
+	if len(st) != 1 || st[0].Healthy || st[0].Err == nil || st[0].ProbedAt.IsZero() {
 		t.Fatalf("Status with the replica down = %+v, want it checked and unhealthy", st)
 	}
 	if st[0].Server != "postgres@127.0.0.1:1/catalog" {
@@ -638,7 +638,7 @@ func TestRouterConfigErrors(t *testing.T) {
 	for _, cfg := range []postgres.RouterConfig{
 		{Primary: postgres.Config{DSN: "postgres://u@127.0.0.1:1/db"}, Replicas: []string{"postgres://u@127.0.0.1:notaport/db"}},
 		{Primary: postgres.Config{DSN: "postgres://u@127.0.0.1:1/db"}, MaxLag: -time.Second},
-		{Primary: postgres.Config{DSN: "postgres://u@127.0.0.1:1/db"}, CheckEvery: -time.Second},
+		{Primary: postgres.Config{DSN: "postgres://u@127.0.0.1:1/db"}, ProbeEvery: -time.Second},
 	} {
 		if _, err := postgres.NewRouter(ctx, cfg); !errors.Is(err, postgres.ErrConfig) {
 			t.Errorf("NewRouter(%+v): %v, want ErrConfig", cfg, err)

@@ -110,19 +110,19 @@
 //
 // # Using it from a service
 //
-// Pin the generator beside sqlc and wire in the service's tools module
-// (tools/go.mod, its own module so that the service's go.mod does not
-// inherit their dependencies), at the aquila version of the service's
-// go.mod:
+// Make the generator a tool of the service's own go.mod, so that it always
+// comes from the aquila version the service links (the bindings it writes
+// call that version's model), and pin sqlc and wire apart, in a second
+// modfile (tools.mod, as examples/service does) or a tools/ module, so that
+// go.mod does not inherit their dependencies:
 //
-//	go get -modfile=tools/go.mod -tool github.com/aquila-go/aquila/cmd/aquilagen
-//	go get -modfile=tools/go.mod -tool github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
-//	go get -modfile=tools/go.mod -tool github.com/google/wire/cmd/wire@v0.7.0
+//	go get -tool github.com/aquila-go/aquila/cmd/aquilagen
+//	go get -modfile=tools.mod -tool github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1 github.com/google/wire/cmd/wire@v0.7.0
 //
-// which leaves in tools/go.mod
+// which leaves "tool github.com/aquila-go/aquila/cmd/aquilagen" in go.mod
+// and, in tools.mod (a copy of go.mod's module and go lines to start with),
 //
 //	tool (
-//		github.com/aquila-go/aquila/cmd/aquilagen
 //		github.com/google/wire/cmd/wire
 //		github.com/sqlc-dev/sqlc/cmd/sqlc
 //	)
@@ -130,17 +130,19 @@
 // Then write the go:generate lines, in this order, in a file of the
 // service's root package next to sqlc.yaml (generate.go):
 //
-//	//go:generate go tool -modfile=tools/go.mod sqlc generate
-//	//go:generate go tool -modfile=tools/go.mod aquilagen -tables ./internal/catalog.Tables
-//	//go:generate go tool -modfile=tools/go.mod aquilagen wire .
+//	//go:generate go tool -modfile=tools.mod sqlc generate
+//	//go:generate go tool aquilagen -tables ./internal/tables.Tables
+//	//go:generate go tool aquilagen wire -modfile tools.mod .
 //
-// and build the bindings once, where the registry is built:
+// (with a tools/ module instead: -modfile=tools/go.mod for sqlc, and the wire
+// step's default -modfile). Build the bindings once, where the registry is
+// built:
 //
-//	reg, err := model.NewRegistry(catalog.Tables()...)
+//	reg, err := model.NewRegistry(tables.Tables()...)
 //	b, err := db.NewBindings(reg)
 //	n, err := model.BulkCreate(ctx, pool, b.Orders, orders)
 //
-// Without a tools module, "go run github.com/aquila-go/aquila/cmd/aquilagen"
-// runs the version of aquila in the service's own go.mod. Inside the aquila
-// repository, generate.go runs "go run ./cmd/aquilagen".
+// Without the tool line, "go run github.com/aquila-go/aquila/cmd/aquilagen"
+// does the same. Inside the aquila repository, generate.go runs
+// "go run ./cmd/aquilagen".
 package main
