@@ -28,7 +28,7 @@
 // It then takes the median of every figure over the repetitions and the
 // median of the per-repetition ratios, and writes RESULTS.md with the
 // machine, the server settings, the exact commands, the tables beside the
-// seed's figures and the targets of issue 6, SVG charts of the ratios
+// seed's figures and the performance targets, SVG charts of the ratios
 // (bench/charts) and the raw `go test` output (bench/results), which
 // benchstat reads. Nothing in the report is typed in except the seed's
 // Python figures and the targets, both cited as such.

@@ -34,7 +34,7 @@ func seedRows() []seedRow {
 	}
 }
 
-// Targets of issue 6 (ratios on this machine, one run).
+// The performance targets (ratios on this machine, one run).
 const (
 	targetSeedDI      = 20.0 // request lifecycle (3 services) vs the seed's 1.21 µs
 	targetDIPeers     = 10.0 // vs dig and samber/do
