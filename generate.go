@@ -13,6 +13,12 @@ package main
 //go:generate go run ./cmd/aquilagen -tables ./internal/catalog.Tables
 //go:generate go run ./cmd/aquilagen wire . ./bench/internal/wirereq
 
+// The fixture of the public packages' tests (internal/library): a service's
+// queries on the library, with the routed Querier and the statement list.
+
+//go:generate go tool -modfile=tools/go.mod sqlc generate -f internal/library/sqlc.yaml
+//go:generate go run ./cmd/aquilagen -f internal/library/sqlc.yaml
+
 // The generator's own test schema (cmd/aquilagen/testdata/types): every column
 // type model supports, through sqlc's default output and through overrides;
 // its generated files are the generator's golden files.

@@ -26,7 +26,7 @@ func libraryDB(t *testing.T) (*library.Library, *pgxpool.Pool, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := pg.Pool(t, libraryMigrations(t))
+	pool := pg.Pool(t, library.FS)
 	var id int64
 	if err := pool.QueryRow(context.Background(), "INSERT INTO authors (name) VALUES ('Ann') RETURNING id").Scan(&id); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/model"
 )
 
@@ -88,7 +89,7 @@ func TestCheckDrift(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			pool := pg.Pool(t, libraryMigrations(t))
+			pool := pg.Pool(t, library.FS)
 			if tc.alter != "" {
 				if _, err := pool.Exec(ctx, tc.alter); err != nil {
 					t.Fatal(err)
@@ -114,7 +115,7 @@ func TestCheckDrift(t *testing.T) {
 func TestCheckInTx(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pg.Pool(t, libraryMigrations(t))
+	pool := pg.Pool(t, library.FS)
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/schema"
 )
 
 func TestMigratorConcurrentUpAppliesEachVersionOnce(t *testing.T) {
@@ -23,7 +23,7 @@ func TestMigratorConcurrentUpAppliesEachVersionOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m, err := postgres.NewMigrator(dsn, schema.FS)
+			m, err := postgres.NewMigrator(dsn, library.FS)
 			if err != nil {
 				errs[i] = err
 				return
@@ -51,7 +51,7 @@ func TestMigratorConcurrentUpAppliesEachVersionOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := postgres.NewMigrator(dsn, schema.FS)
+	m, err := postgres.NewMigrator(dsn, library.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,8 +64,8 @@ func TestMigratorConcurrentUpAppliesEachVersionOnce(t *testing.T) {
 
 func TestMigratorDownAndUp(t *testing.T) {
 	ctx := context.Background()
-	dsn := pg.URL(t, schema.FS)
-	m, err := postgres.NewMigrator(dsn, schema.FS)
+	dsn := pg.URL(t, library.FS)
+	m, err := postgres.NewMigrator(dsn, library.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestMigratorDownAndUp(t *testing.T) {
 }
 
 func TestNewMigratorRejectsBadInput(t *testing.T) {
-	if _, err := postgres.NewMigrator("postgres://u:p@h:notaport/db", schema.FS); err == nil {
+	if _, err := postgres.NewMigrator("postgres://u:p@h:notaport/db", library.FS); err == nil {
 		t.Fatal("bad DSN accepted")
 	}
 	if _, err := postgres.NewMigrator("postgres://u@127.0.0.1/db", fstest.MapFS{}); err == nil {

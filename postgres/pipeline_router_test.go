@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
 )
 

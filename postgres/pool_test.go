@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/schema"
 )
 
 func TestOpenWarmsAndPreparesEveryStatement(t *testing.T) {
 	ctx := context.Background()
-	dsn := pg.URL(t, schema.FS)
+	dsn := pg.URL(t, library.FS)
 	stmts := db.Statements()
 	pool, err := postgres.Open(ctx, postgres.Config{DSN: dsn, MinIdleConns: 3, MaxConns: 4, Prepare: stmts})
 	if err != nil {
@@ -54,7 +54,7 @@ func TestOpenWarmsAndPreparesEveryStatement(t *testing.T) {
 
 func TestOpenExecModeSkipsPrepare(t *testing.T) {
 	ctx := context.Background()
-	dsn := pg.URL(t, schema.FS)
+	dsn := pg.URL(t, library.FS)
 	pool, err := postgres.Open(ctx, postgres.Config{DSN: dsn, MinIdleConns: 1, ExecMode: "exec", Prepare: db.Statements()})
 	if err != nil {
 		t.Fatal(err)

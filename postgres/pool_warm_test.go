@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/schema"
 )
 
 // TestOpenWarmsOnlyReads: the warm-up runs statements in a read-only
@@ -19,7 +19,7 @@ func TestOpenWarmsOnlyReads(t *testing.T) {
 		"-- name: NextID :one\nSELECT nextval(pg_get_serial_sequence('books', 'id'))",
 		"-- name: GetTitle :one\nSELECT \"title\" FROM \"books\" WHERE \"id\" = $1",
 	}
-	pool, err := postgres.Open(ctx, postgres.Config{DSN: pg.URL(t, schema.FS), MinIdleConns: 2, Prepare: stmts})
+	pool, err := postgres.Open(ctx, postgres.Config{DSN: pg.URL(t, library.FS), MinIdleConns: 2, Prepare: stmts})
 	if err != nil {
 		t.Fatalf("Open with a locking and a writing SELECT: %v", err)
 	}

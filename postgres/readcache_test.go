@@ -15,9 +15,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/schema"
 )
 
 // roundTrips counts what reaches the server through pgx's tracer: one per
@@ -53,7 +53,7 @@ func (c *roundTrips) reset() {
 }
 
 // tracedPool opens a pool through postgres.Open with every sqlc statement
-// prepared on connect (so a batch really is one round trip) on a catalog
+// prepared on connect (so a batch really is one round trip) on a library
 // database holding one author with two books and a tag. All four
 // connections are opened and prepared before it returns, so that no
 // connection set-up is counted later.
@@ -62,7 +62,7 @@ func tracedPool(t *testing.T, execMode string) (*pgxpool.Pool, *roundTrips, fixt
 	ctx := context.Background()
 	tr := &roundTrips{}
 	pool, err := postgres.Open(ctx, postgres.Config{
-		DSN: pg.URL(t, schema.FS), MinIdleConns: 4, MaxConns: 4,
+		DSN: pg.URL(t, library.FS), MinIdleConns: 4, MaxConns: 4,
 		ExecMode: execMode, Prepare: db.Statements(), Tracer: tr,
 	})
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/schema"
 )
 
 // terminateAll ends every backend of database name except the caller's
@@ -41,7 +41,7 @@ func TestReadsSurviveTerminatedBackends(t *testing.T) {
 
 func testReadsSurviveTerminatedBackends(t *testing.T, pipelined bool) {
 	ctx := context.Background()
-	dsn := pg.URL(t, schema.FS)
+	dsn := pg.URL(t, library.FS)
 	const countSQL, seriesSQL = `SELECT count(*) FROM authors WHERE id > $1`, `SELECT g FROM generate_series(1, $1::int) g`
 	cfg := postgres.RouterConfig{Primary: postgres.Config{DSN: dsn, MaxConns: 4, MinIdleConns: 4}}
 	if pipelined {

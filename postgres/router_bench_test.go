@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
 )
 

@@ -12,17 +12,17 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
 )
 
-// testPgBouncerCatalog runs every catalog query — reads, writes, COPY,
+// testPgBouncerLibrary runs every library query — reads, writes, COPY,
 // batches, a transaction — through PgBouncer in transaction pooling mode,
 // from a pool opened by postgres.Open with exec mode "exec" (PgBouncer 1.18
 // keeps no named prepared statements across transactions), from several
 // goroutines at once so that consecutive statements land on different
 // server connections.
-func testPgBouncerCatalog(t *testing.T, tp topology) {
+func testPgBouncerLibrary(t *testing.T, tp topology) {
 	ctx := context.Background()
 	pool, err := postgres.Open(ctx, postgres.Config{
 		DSN:          tp.bouncer(),
@@ -48,7 +48,7 @@ func testPgBouncerCatalog(t *testing.T, tp topology) {
 	errs := make(chan error, workers)
 	for w := range workers {
 		wg.Go(func() {
-			if err := catalogCRUD(ctx, pool, w); err != nil {
+			if err := libraryCRUD(ctx, pool, w); err != nil {
 				errs <- fmt.Errorf("worker %d: %w", w, err)
 			}
 		})
@@ -60,9 +60,9 @@ func testPgBouncerCatalog(t *testing.T, tp topology) {
 	}
 }
 
-// catalogCRUD exercises the catalog's sqlc queries on pool; n keeps the
+// libraryCRUD exercises the library's sqlc queries on pool; n keeps the
 // rows of concurrent callers apart.
-func catalogCRUD(ctx context.Context, pool *pgxpool.Pool, n int) error {
+func libraryCRUD(ctx context.Context, pool *pgxpool.Pool, n int) error {
 	q := db.New(pool)
 	email := fmt.Sprintf("author%d@example.com", n)
 	a, err := q.CreateAuthor(ctx, db.CreateAuthorParams{Name: fmt.Sprint("author ", n), Email: &email})

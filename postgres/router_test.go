@@ -13,14 +13,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/postgres/pgcluster"
-	"github.com/aquila-go/aquila/schema"
 )
 
 // topology is a primary with one streaming replica and PgBouncer, holding
-// the migrated catalog database.
+// the migrated library database.
 type topology struct {
 	cluster *pgcluster.Cluster
 	dbname  string
@@ -43,17 +43,17 @@ func startTopology(t testing.TB) topology {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	c := pgcluster.MustStart(t, pgcluster.Config{Replicas: 1, PgBouncer: true})
-	tp := topology{cluster: c, dbname: "catalog"}
+	tp := topology{cluster: c, dbname: "library"}
 	admin, err := pgx.Connect(ctx, c.Primary().DSN("postgres"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = admin.Exec(ctx, `CREATE DATABASE "catalog"`)
+	_, err = admin.Exec(ctx, `CREATE DATABASE "library"`)
 	admin.Close(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := postgres.NewMigrator(tp.direct(), schema.FS)
+	m, err := postgres.NewMigrator(tp.direct(), library.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +437,7 @@ func TestRouter(t *testing.T) {
 		}
 	})
 
-	t.Run("PgBouncerCatalog", func(t *testing.T) { testPgBouncerCatalog(t, tp) })
+	t.Run("PgBouncerLibrary", func(t *testing.T) { testPgBouncerLibrary(t, tp) })
 	t.Run("Pipelined", func(t *testing.T) { testPipelinedRouter(t, tp) })
 	t.Run("Lag", func(t *testing.T) { testLag(t, tp) })
 	t.Run("NoReplica", func(t *testing.T) { testNoReplica(t, tp) })
@@ -616,7 +616,7 @@ func testNoReplica(t *testing.T, tp topology) {
 	}
 
 	// Nothing listens on the port of a server that was never started.
-	down := "postgres://postgres@127.0.0.1:1/catalog?sslmode=disable&connect_timeout=1"
+	down := "postgres://postgres@127.0.0.1:1/library?sslmode=disable&connect_timeout=1"
 	r := mustRouter(t, postgres.RouterConfig{
 		Primary:  postgres.Config{DSN: tp.direct()},
 		Replicas: []string{down},
@@ -625,8 +625,8 @@ func testNoReplica(t *testing.T, tp topology) {
 	if len(st) != 1 || st[0].Healthy || st[0].Err == nil || st[0].ProbedAt.IsZero() {
 		t.Fatalf("Status with the replica down = %+v, want it checked and unhealthy", st)
 	}
-	if st[0].Server != "postgres@127.0.0.1:1/catalog" {
-		t.Errorf("Status.Server = %q, want postgres@127.0.0.1:1/catalog", st[0].Server)
+	if st[0].Server != "postgres@127.0.0.1:1/library" {
+		t.Errorf("Status.Server = %q, want postgres@127.0.0.1:1/library", st[0].Server)
 	}
 	if _, err := routed(r).CountAuthors(ctx); err != nil {
 		t.Errorf("read with the only replica down: %v", err)

@@ -12,16 +12,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
-	"github.com/aquila-go/aquila/schema"
 )
 
-// txPool is a pool on a fresh catalog database with a scratch table
+// txPool is a pool on a fresh library database with a scratch table
 // tx_rows(class, n).
 func txPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, library.FS)
 	if _, err := pool.Exec(context.Background(),
 		`CREATE TABLE "tx_rows" ("class" integer NOT NULL, "n" bigint NOT NULL)`); err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func countRows(t *testing.T, pool *pgxpool.Pool, table string) int64 {
 func TestInTxCommitsWithSQLCQueries(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, library.FS)
 	err := postgres.InTx(ctx, pool, postgres.TxOptions{}, func(tx pgx.Tx) error {
 		q := db.New(tx)
 		a, err := q.CreateAuthor(ctx, db.CreateAuthorParams{Name: "Ursula"})
@@ -62,7 +62,7 @@ func TestInTxCommitsWithSQLCQueries(t *testing.T) {
 func TestInTxErrorRollsBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, library.FS)
 	errStop := errors.New("stop")
 	calls := 0
 	err := postgres.InTx(ctx, pool, postgres.TxOptions{}, func(tx pgx.Tx) error {
@@ -89,7 +89,7 @@ func TestInTxErrorRollsBack(t *testing.T) {
 func TestInTxPanicRollsBackAndRepanics(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, library.FS)
 	type boom struct{ msg string }
 	var recovered any
 	func() {
@@ -228,7 +228,7 @@ func TestInTxRetriesDeadlock(t *testing.T) {
 func TestInTxRetriesAreBounded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, library.FS)
 	calls := 0
 	err := postgres.InTx(ctx, pool, postgres.TxOptions{MaxAttempts: 3, RetryBase: time.Microsecond}, func(tx pgx.Tx) error {
 		calls++
@@ -253,7 +253,7 @@ func TestInTxRetriesAreBounded(t *testing.T) {
 
 func TestInTxRespectsContext(t *testing.T) {
 	t.Parallel()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, library.FS)
 
 	t.Run("cancelled during backoff", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -295,7 +295,7 @@ func TestInTxRespectsContext(t *testing.T) {
 func TestInTxReadOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pg.Pool(t, schema.FS)
+	pool := pg.Pool(t, library.FS)
 	ro := postgres.TxOptions{TxOptions: pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}}
 	err := postgres.InTx(ctx, pool, ro, func(tx pgx.Tx) error {
 		_, err := db.New(tx).CountAuthors(ctx)

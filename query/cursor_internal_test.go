@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 )
 
 // These tests reach the cursor codec directly: a real cursor needs a row,
@@ -15,7 +16,7 @@ import (
 
 func cursorKey() []byte { return []byte("test-cursor-key-0123456789abcdef!") }
 
-func cursorBooks(t testing.TB, keys ...[]byte) *Table[library.Book] {
+func cursorBooks(t testing.TB, keys ...[]byte) *Table[db.Book] {
 	t.Helper()
 	cat, err := library.New()
 	if err != nil {
@@ -28,9 +29,9 @@ func cursorBooks(t testing.TB, keys ...[]byte) *Table[library.Book] {
 	if err != nil {
 		t.Fatal(err)
 	}
-	books, err := NewTable(s, TableConfig[library.Book]{
+	books, err := NewTable(s, TableConfig[db.Book]{
 		Table: "books",
-		Fields: func(b *library.Book, dst []any) []any {
+		Fields: func(b *db.Book, dst []any) []any {
 			return append(dst, &b.ID, &b.AuthorID, &b.Isbn, &b.Title, &b.PublishedOn,
 				&b.PriceCents, &b.Pages, &b.Attributes, &b.CreatedAt, &b.UpdatedAt)
 		},
@@ -43,7 +44,7 @@ func cursorBooks(t testing.TB, keys ...[]byte) *Table[library.Book] {
 }
 
 // testCursor is the cursor of row b for the order -published_on, title, id.
-func testCursor(t testing.TB, books *Table[library.Book], b *library.Book) (string, *Query[library.Book], []orderItem) {
+func testCursor(t testing.TB, books *Table[db.Book], b *db.Book) (string, *Query[db.Book], []orderItem) {
 	t.Helper()
 	q := books.Select().OrderBy(Desc("published_on"), Asc("title"))
 	ord, err := q.resolveOrder(nil)
@@ -57,8 +58,8 @@ func testCursor(t testing.TB, books *Table[library.Book], b *library.Book) (stri
 	return tok, q, ord
 }
 
-func sampleBook() *library.Book {
-	return &library.Book{ID: 42, Title: "it's a \"title\" 50%", PublishedOn: time.Date(1969, 7, 20, 0, 0, 0, 0, time.UTC)}
+func sampleBook() *db.Book {
+	return &db.Book{ID: 42, Title: "it's a \"title\" 50%", PublishedOn: time.Date(1969, 7, 20, 0, 0, 0, 0, time.UTC)}
 }
 
 func TestCursorRoundTrip(t *testing.T) {

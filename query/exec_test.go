@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/query"
 )
@@ -21,8 +22,8 @@ import (
 // seeded is a library database with 3 authors, 30 books and 3 tags.
 type seeded struct {
 	pool    *pgxpool.Pool
-	authors []library.Author
-	books   []library.Book
+	authors []db.Author
+	books   []db.Book
 	tags    map[string]int64
 }
 
@@ -35,7 +36,7 @@ func seed(t *testing.T, pool *pgxpool.Pool) *seeded {
 	ctx := context.Background()
 	s := &seeded{pool: pool, tags: map[string]int64{}}
 	for i := range 3 {
-		a := library.Author{Name: fmt.Sprintf("Author %d", i)}
+		a := db.Author{Name: fmt.Sprintf("Author %d", i)}
 		if err := pool.QueryRow(ctx, `INSERT INTO "authors" ("name") VALUES ($1) RETURNING "id", "created_at", "updated_at"`, a.Name).
 			Scan(&a.ID, &a.CreatedAt, &a.UpdatedAt); err != nil {
 			t.Fatal(err)
@@ -51,7 +52,7 @@ func seed(t *testing.T, pool *pgxpool.Pool) *seeded {
 	}
 	titles := []string{"Alpha", "beta", "Gamma", "delta", "Epsilon", "50% off", "under_score", `back\slash`, "it's", "Zeta"}
 	for i := range 30 {
-		b := library.Book{
+		b := db.Book{
 			AuthorID:    s.authors[i%3].ID,
 			Isbn:        fmt.Sprintf("978%010d", i),
 			Title:       fmt.Sprintf("%s %02d", titles[i%len(titles)], i),
@@ -96,7 +97,7 @@ func ids(t *testing.T, pool *pgxpool.Pool, where, orderBy string, args ...any) [
 	return out
 }
 
-func bookIDs(bs []library.Book) []int64 {
+func bookIDs(bs []db.Book) []int64 {
 	out := make([]int64, len(bs))
 	for i, b := range bs {
 		out[i] = b.ID
@@ -107,7 +108,7 @@ func bookIDs(bs []library.Book) []int64 {
 func TestAllOneCountExists(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := seed(t, pg.Pool(t, libraryMigrations(t)))
+	s := seed(t, pg.Pool(t, library.FS))
 	c := newFixture(t)
 	b := c.books
 	a0 := s.authors[0].ID
@@ -191,7 +192,7 @@ func TestAllOneCountExists(t *testing.T) {
 func TestPageWalksEveryOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := seed(t, pg.Pool(t, libraryMigrations(t)))
+	s := seed(t, pg.Pool(t, library.FS))
 	c := newFixture(t)
 	orders := []struct {
 		order []query.Order
@@ -255,7 +256,7 @@ func TestPageErrors(t *testing.T) {
 	c := newFixture(t)
 	var nilDB query.DBTX // never reached: every case fails before running
 	cases := []struct {
-		q   *query.Query[library.Book]
+		q   *query.Query[db.Book]
 		err error
 	}{
 		{c.books.Select(), query.ErrNoLimit},
@@ -273,7 +274,7 @@ func TestPageErrors(t *testing.T) {
 	}
 	cat, _ := library.New()
 	noCursorKeys, _ := query.NewSchema(cat.Registry, query.SchemaConfig{})
-	books, err := query.NewTable(noCursorKeys, query.TableConfig[library.Book]{Table: "books", Fields: bookFields, Key: []string{"id"}})
+	books, err := query.NewTable(noCursorKeys, query.TableConfig[db.Book]{Table: "books", Fields: bookFields, Key: []string{"id"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +284,7 @@ func TestPageErrors(t *testing.T) {
 	if _, err := query.NewEndpoint(books, booksEndpoint()); !errors.Is(err, query.ErrNoCursorKey) {
 		t.Errorf("endpoint on a schema without cursor keys: %v", err)
 	}
-	unkeyed, err := query.NewTable(c.schema, query.TableConfig[library.Book]{Table: "books", Fields: bookFields})
+	unkeyed, err := query.NewTable(c.schema, query.TableConfig[db.Book]{Table: "books", Fields: bookFields})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +301,7 @@ func TestPageErrors(t *testing.T) {
 func TestEndpointPagesAgainstDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := seed(t, pg.Pool(t, libraryMigrations(t)))
+	s := seed(t, pg.Pool(t, library.FS))
 	c := newFixture(t)
 	raw := fmt.Sprintf("author_id[in]=%d,%d&published_after=2020-01-02&tag=go&title=a&order=-published_on&limit=2",
 		s.authors[0].ID, s.authors[1].ID)
@@ -358,7 +359,7 @@ func TestBuilderThroughReadScope(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tr := &countingTracer{}
-	pool, err := postgres.Open(ctx, postgres.Config{DSN: pg.URL(t, libraryMigrations(t)), MinIdleConns: 2, MaxConns: 2, Tracer: tr})
+	pool, err := postgres.Open(ctx, postgres.Config{DSN: pg.URL(t, library.FS), MinIdleConns: 2, MaxConns: 2, Tracer: tr})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +368,7 @@ func TestBuilderThroughReadScope(t *testing.T) {
 	c := newFixture(t)
 	scope := postgres.NewReadCache(postgres.ReadCacheConfig{}).Scope(pool)
 	tr.n.Store(0)
-	var first []library.Book
+	var first []db.Book
 	for i := range 3 {
 		got, err := c.books.Select(query.Eq("author_id", s.authors[0].ID)).OrderBy(query.Asc("title")).Limit(5).All(ctx, scope)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/query"
 )
 
@@ -135,7 +136,7 @@ func TestInjectionNeverChangesSQL(t *testing.T) {
 func TestInjectionAgainstDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := seed(t, pg.Pool(t, libraryMigrations(t)))
+	s := seed(t, pg.Pool(t, library.FS))
 	c := newFixture(t)
 	for _, p := range injectionPayloads() {
 		for _, param := range []string{"title", "title[eq]", "title[prefix]", "tag", "tag[in]"} {

@@ -3,9 +3,9 @@ package query_test
 import (
 	"os"
 	"testing"
-	"testing/fstest"
 
 	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/postgres/pgtest"
 	"github.com/aquila-go/aquila/query"
 )
@@ -13,9 +13,6 @@ import (
 var pg = pgtest.New()
 
 func TestMain(m *testing.M) { os.Exit(pg.Run(m)) }
-
-// libraryMigrations creates the library as one goose migration.
-func libraryMigrations(t testing.TB) fstest.MapFS { return library.Load(t).Migrations() }
 
 func testKey() []byte    { return []byte("test-cursor-key-0123456789abcdef!") }
 func rotatedKey() []byte { return []byte("rotated-cursor-key-0123456789abcdef") }
@@ -25,17 +22,17 @@ func rotatedKey() []byte { return []byte("rotated-cursor-key-0123456789abcdef") 
 // types, and the books list endpoint.
 type fixture struct {
 	schema   *query.Schema
-	books    *query.Table[library.Book]
-	authors  *query.Table[library.Author]
-	endpoint *query.Endpoint[library.Book]
+	books    *query.Table[db.Book]
+	authors  *query.Table[db.Author]
+	endpoint *query.Endpoint[db.Book]
 }
 
-func bookFields(b *library.Book, dst []any) []any {
+func bookFields(b *db.Book, dst []any) []any {
 	return append(dst, &b.ID, &b.AuthorID, &b.Isbn, &b.Title, &b.PublishedOn,
 		&b.PriceCents, &b.Pages, &b.Attributes, &b.CreatedAt, &b.UpdatedAt)
 }
 
-func authorFields(a *library.Author, dst []any) []any {
+func authorFields(a *db.Author, dst []any) []any {
 	return append(dst, &a.ID, &a.Name, &a.Email, &a.Bio, &a.CreatedAt, &a.UpdatedAt)
 }
 
@@ -75,10 +72,10 @@ func newFixture(t testing.TB, keys ...[]byte) *fixture {
 		t.Fatal(err)
 	}
 	c := &fixture{schema: s}
-	if c.books, err = query.NewTable(s, query.TableConfig[library.Book]{Table: "books", Fields: bookFields, Key: []string{"id"}}); err != nil {
+	if c.books, err = query.NewTable(s, query.TableConfig[db.Book]{Table: "books", Fields: bookFields, Key: []string{"id"}}); err != nil {
 		t.Fatal(err)
 	}
-	if c.authors, err = query.NewTable(s, query.TableConfig[library.Author]{Table: "authors", Fields: authorFields, Key: []string{"id"}}); err != nil {
+	if c.authors, err = query.NewTable(s, query.TableConfig[db.Author]{Table: "authors", Fields: authorFields, Key: []string{"id"}}); err != nil {
 		t.Fatal(err)
 	}
 	if c.endpoint, err = query.NewEndpoint(c.books, booksEndpoint()); err != nil {

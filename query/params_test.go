@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/query"
 )
 
@@ -168,7 +168,7 @@ func TestNewEndpointChecksConfig(t *testing.T) {
 	if _, err := query.NewEndpoint(c.authors, query.EndpointConfig{Sort: []string{"email"}}); !errors.Is(err, query.ErrNullableKey) {
 		t.Fatalf("nullable sort column: %v", err)
 	}
-	var _ *query.Endpoint[library.Book]
+	var _ *query.Endpoint[db.Book]
 }
 
 // TestParseTeaches checks that a rejected parameter says what the client

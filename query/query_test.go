@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/query"
 )
 
@@ -19,7 +20,7 @@ func TestBuildSQL(t *testing.T) {
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
-		q    *query.Query[library.Book]
+		q    *query.Query[db.Book]
 		sql  string
 		args []any
 	}{
@@ -91,7 +92,7 @@ func TestBuildErrors(t *testing.T) {
 	b := c.books
 	tests := []struct {
 		name string
-		q    *query.Query[library.Book]
+		q    *query.Query[db.Book]
 		err  error
 		col  string
 	}{
@@ -130,14 +131,14 @@ func TestNewTableChecksFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	var shared int64
-	bad := []query.TableConfig[library.Tag]{
-		{Table: "nope", Fields: func(r *library.Tag, d []any) []any { return d }},
+	bad := []query.TableConfig[db.Tag]{
+		{Table: "nope", Fields: func(r *db.Tag, d []any) []any { return d }},
 		{Table: "tags"},
-		{Table: "tags", Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID) }},                          // too few
-		{Table: "tags", Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID, r.Name, &r.CreatedAt) }},    // not a pointer
-		{Table: "tags", Fields: func(r *library.Tag, d []any) []any { return append(d, &shared, &r.Name, &r.CreatedAt) }}, // outside the row
-		{Table: "tags", Columns: []string{"id", "id"}, Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID, &r.ID) }},
-		{Table: "tags", Columns: []string{"id"}, Key: []string{"name"}, Fields: func(r *library.Tag, d []any) []any { return append(d, &r.ID) }},
+		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID) }},                          // too few
+		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID, r.Name, &r.CreatedAt) }},    // not a pointer
+		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &shared, &r.Name, &r.CreatedAt) }}, // outside the row
+		{Table: "tags", Columns: []string{"id", "id"}, Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID, &r.ID) }},
+		{Table: "tags", Columns: []string{"id"}, Key: []string{"name"}, Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID) }},
 	}
 	for i, cfg := range bad {
 		if _, err := query.NewTable(s, cfg); err == nil {
@@ -147,13 +148,13 @@ func TestNewTableChecksFields(t *testing.T) {
 		}
 	}
 	// A nullable key column is refused.
-	_, err = query.NewTable(s, query.TableConfig[library.Author]{Table: "authors", Fields: authorFields, Key: []string{"email"}})
+	_, err = query.NewTable(s, query.TableConfig[db.Author]{Table: "authors", Fields: authorFields, Key: []string{"email"}})
 	if !errors.Is(err, query.ErrNullableKey) {
 		t.Fatalf("nullable key: %v", err)
 	}
 	// A subset of columns.
-	tags, err := query.NewTable(s, query.TableConfig[library.Tag]{Table: "tags", Columns: []string{"name", "id"},
-		Fields: func(r *library.Tag, d []any) []any { return append(d, &r.Name, &r.ID) }})
+	tags, err := query.NewTable(s, query.TableConfig[db.Tag]{Table: "tags", Columns: []string{"name", "id"},
+		Fields: func(r *db.Tag, d []any) []any { return append(d, &r.Name, &r.ID) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestShapeCache(t *testing.T) {
 		t.Fatalf("stats after one shape twice: %+v", st)
 	}
 	// Operators, columns, order and paging are part of the shape.
-	shapes := []*query.Query[library.Book]{
+	shapes := []*query.Query[db.Book]{
 		c.books.Select(query.Ne("author_id", 1)).Limit(5),
 		c.books.Select(query.Eq("pages", 1)).Limit(5),
 		c.books.Select(query.Eq("author_id", 1)),
@@ -206,7 +207,7 @@ func TestShapeCacheIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	books, err := query.NewTable(s, query.TableConfig[library.Book]{Table: "books", Fields: bookFields})
+	books, err := query.NewTable(s, query.TableConfig[db.Book]{Table: "books", Fields: bookFields})
 	if err != nil {
 		t.Fatal(err)
 	}

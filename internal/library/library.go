@@ -1,18 +1,20 @@
 // Package library is the test fixture of aquila's public packages: a small
 // library of authors, books and tags with a many-to-many link, declared
 // with identity keys, defaults, unique, check and foreign-key constraints
-// and indexes of two methods; its row types; a typed binding of books; and
-// the goose migration that creates it. The tests of model and query use it
-// instead of the reference service's catalog, so that a change to a
-// service cannot break them. Nothing else imports it.
+// and indexes of two methods; the goose migration that creates it (FS);
+// a service's sqlc queries on it, generated with the replica-routed
+// Querier and the statement list into library/db; and a typed binding of
+// books. The tests of model, query and postgres use it instead of the
+// reference service's catalog, so that a change to a service cannot break
+// them. Nothing else imports it.
 package library
 
 import (
-	"encoding/json"
+	"embed"
 	"testing"
-	"testing/fstest"
 	"time"
 
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/model"
 )
 
@@ -50,42 +52,11 @@ func Tables() []*model.TableDef {
 	return []*model.TableDef{authors, books, tags, bookTags}
 }
 
-// Author is a row of authors.
-type Author struct {
-	ID        int64
-	Name      string
-	Email     *string
-	Bio       *string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-// Book is a row of books.
-type Book struct {
-	ID          int64
-	AuthorID    int64
-	Isbn        string
-	Title       string
-	PublishedOn time.Time
-	PriceCents  int32
-	Pages       int32
-	Attributes  json.RawMessage
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-}
-
-// Tag is a row of tags.
-type Tag struct {
-	ID        int64
-	Name      string
-	CreatedAt time.Time
-}
-
 // Library is the validated registry and the typed binding of books, which
 // writes every column the server does not fill in (binary COPY).
 type Library struct {
 	Registry *model.Registry
-	Books    *model.Binding[Book]
+	Books    *model.Binding[db.Book]
 }
 
 // New validates the metadata and binds books.
@@ -94,17 +65,17 @@ func New() (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	books, err := model.BindRow(reg, "books", []model.Field[Book]{
-		model.Int64("id", func(r *Book) int64 { return r.ID }),
-		model.Int64("author_id", func(r *Book) int64 { return r.AuthorID }),
-		model.String("isbn", func(r *Book) string { return r.Isbn }),
-		model.String("title", func(r *Book) string { return r.Title }),
-		model.Time("published_on", func(r *Book) time.Time { return r.PublishedOn }),
-		model.Int32("price_cents", func(r *Book) int32 { return r.PriceCents }),
-		model.Int32("pages", func(r *Book) int32 { return r.Pages }),
-		model.Bytes("attributes", func(r *Book) []byte { return r.Attributes }),
-		model.Time("created_at", func(r *Book) time.Time { return r.CreatedAt }),
-		model.Time("updated_at", func(r *Book) time.Time { return r.UpdatedAt }),
+	books, err := model.BindRow(reg, "books", []model.Field[db.Book]{
+		model.Int64("id", func(r *db.Book) int64 { return r.ID }),
+		model.Int64("author_id", func(r *db.Book) int64 { return r.AuthorID }),
+		model.String("isbn", func(r *db.Book) string { return r.Isbn }),
+		model.String("title", func(r *db.Book) string { return r.Title }),
+		model.Time("published_on", func(r *db.Book) time.Time { return r.PublishedOn }),
+		model.Int32("price_cents", func(r *db.Book) int32 { return r.PriceCents }),
+		model.Int32("pages", func(r *db.Book) int32 { return r.Pages }),
+		model.Bytes("attributes", func(r *db.Book) []byte { return r.Attributes }),
+		model.Time("created_at", func(r *db.Book) time.Time { return r.CreatedAt }),
+		model.Time("updated_at", func(r *db.Book) time.Time { return r.UpdatedAt }),
 	})
 	if err != nil {
 		return nil, err
@@ -122,10 +93,15 @@ func Load(t testing.TB) *Library {
 	return l
 }
 
-// Migrations holds the library as one goose migration, written from the
-// metadata: Up creates it, Down drops it.
-func (l *Library) Migrations() fstest.MapFS {
-	up := "-- +goose Up\n" + model.Script(l.Registry.CreateStatements()) +
+// FS holds the library's goose migration, 00001_library.sql: what the
+// metadata's CREATE statements make (Up) and DROP statements undo (Down).
+// sqlc reads it as the schema of the queries.
+//
+//go:embed 00001_library.sql
+var FS embed.FS
+
+// Script is the migration FS holds, written from the metadata.
+func (l *Library) Script() string {
+	return "-- +goose Up\n" + model.Script(l.Registry.CreateStatements()) +
 		"\n-- +goose Down\n" + model.Script(l.Registry.DropStatements())
-	return fstest.MapFS{"00001_library.sql": {Data: []byte(up)}}
 }
