@@ -50,9 +50,9 @@ func newRequest(d *app.Deps, r *http.Request) *app.Request {
 	dbtx := app.ProvideDBTX(d, session)
 	routedQueries := app.ProvideQueries(dbtx, session)
 	authorService := app.NewAuthorService(routedQueries, dbtx, logger)
-	db := app.ProvideBulkDB(session)
+	modelDBTX := app.ProvideBulkDB(session)
 	catalog := app.ProvideCatalogFromDeps(d)
-	bookService := app.NewBookService(routedQueries, dbtx, db, catalog, logger)
+	bookService := app.NewBookService(routedQueries, dbtx, modelDBTX, catalog, logger)
 	tagService := app.NewTagService(routedQueries, logger)
 	request := &app.Request{
 		ID:      requestID,
