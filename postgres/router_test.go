@@ -144,13 +144,21 @@ func newAuthor(t testing.TB, q db.Querier, name string) db.Author {
 	return a
 }
 
+// routerEnv is the topology and router TestRouter's subtests share, with
+// the tracer that records where each sqlc statement ran.
+type routerEnv struct {
+	tp                       topology
+	r                        *postgres.Router
+	tracer                   *portTracer
+	bouncerPort, replicaPort uint16
+}
+
 // TestRouter runs the routing tests on one topology: the primary reached
 // through PgBouncer in exec mode (as in production behind a transaction
 // pooler), the replica directly.
 func TestRouter(t *testing.T) {
 	t.Parallel()
 	tp := startTopology(t)
-	ctx := context.Background()
 	var tracer portTracer
 	r := mustRouter(t, postgres.RouterConfig{
 		Primary: postgres.Config{
@@ -164,366 +172,405 @@ func TestRouter(t *testing.T) {
 		MaxLag:     time.Minute, // lag has its own subtest
 		ProbeEvery: 100 * time.Millisecond,
 	})
-	bouncerPort := uint16(tp.cluster.Bouncer().Port())
-	replicaPort := uint16(tp.cluster.Replica(0).Port())
 	if st := r.Status(); len(st) != 1 || !st[0].Healthy || st[0].Err != nil {
 		t.Fatalf("Status after NewRouter = %+v, want one healthy replica", st)
 	}
+	e := &routerEnv{tp: tp, r: r, tracer: &tracer,
+		bouncerPort: uint16(tp.cluster.Bouncer().Port()), replicaPort: uint16(tp.cluster.Replica(0).Port())}
 
-	t.Run("ReadsHitReplicaWritesHitPrimary", func(t *testing.T) {
-		s := r.Session()
-		if !inRecovery(t, s.Reader()) {
-			t.Error("Reader: pg_is_in_recovery() = false, want the replica")
-		}
-		if s.Wrote() {
-			t.Error("a read marked the session as written")
-		}
-		if inRecovery(t, s.Writer()) {
-			t.Error("Writer: pg_is_in_recovery() = true, want the primary")
-		}
-	})
-
-	t.Run("GeneratedRoutes", func(t *testing.T) {
-		// Every sqlc query the generated RoutedQueries calls ends up on the
-		// server aquilagen chose for it.
-		ss := r.Session()
-		seed := db.NewRouted(ss.Reader(), ss.Writer())
-		a := newAuthor(t, seed, "routes")
-		b, err := seed.CreateBook(ctx, db.CreateBookParams{AuthorID: a.ID, Isbn: "9780000000101", Title: "t", PublishedOn: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), Pages: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tag, err := seed.CreateTag(ctx, "routes")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := seed.AttachTag(ctx, b.ID, tag.ID); err != nil {
-			t.Fatal(err)
-		}
-		if err := tp.cluster.WaitReplay(ctx); err != nil {
-			t.Fatal(err)
-		}
-		tracer.reset()
-
-		s := r.Session()
-		q := db.NewRouted(s.Reader(), s.Writer())
-		email := "nobody@example.com"
-		reads := []func() error{
-			func() error { _, err := q.CountAuthors(ctx); return err },
-			func() error { _, err := q.CountBooksByAuthor(ctx, a.ID); return err },
-			func() error { _, err := q.GetAuthor(ctx, a.ID); return err },
-			func() error {
-				_, err := q.GetAuthorByEmail(ctx, &email)
-				return ignoreNoRows(err)
-			},
-			func() error { _, err := q.GetAuthorsByIDs(ctx, []int64{a.ID}); return err },
-			func() error { _, err := q.GetBook(ctx, b.ID); return err },
-			func() error { _, err := q.GetBookByISBN(ctx, b.Isbn); return err },
-			func() error { _, err := q.GetBooksByIDs(ctx, []int64{b.ID}); return err },
-			func() error { _, err := q.GetTag(ctx, tag.ID); return err },
-			func() error { _, err := q.GetTagByName(ctx, tag.Name); return err },
-			func() error { _, err := q.ListAuthors(ctx, 0, 10); return err },
-			func() error { _, err := q.ListBookTags(ctx, b.ID); return err },
-			func() error {
-				_, err := q.ListBooks(ctx, db.ListBooksParams{AfterPublishedOn: time.Time{}, AfterID: 0, Lim: 10})
-				return err
-			},
-			func() error {
-				_, err := q.ListBooksByAuthor(ctx, db.ListBooksByAuthorParams{AuthorID: a.ID, AfterID: 0, Lim: 10})
-				return err
-			},
-			func() error {
-				_, err := q.ListBooksByTag(ctx, db.ListBooksByTagParams{TagID: tag.ID, AfterID: 0, Lim: 10})
-				return err
-			},
-			func() error { _, err := q.ListTags(ctx, "", 10); return err },
-		}
-		for i, read := range reads {
-			if err := read(); err != nil {
-				t.Fatalf("read %d: %v", i, err)
-			}
-		}
-		readSeen := tracer.reset()
-		for _, name := range db.ReadQueries() {
-			ports := readSeen[name]
-			if len(ports) == 0 {
-				t.Errorf("%s was not exercised", name)
-			}
-			for _, p := range ports {
-				if p != replicaPort {
-					t.Errorf("%s ran on port %d, want the replica's %d", name, p, replicaPort)
-				}
-			}
-		}
-
-		// Writes, a batch and COPY go to the primary (through PgBouncer)
-		// and leave the session on the primary.
-		if _, err := q.UpdateAuthor(ctx, db.UpdateAuthorParams{ID: a.ID}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := q.CreateBooks(ctx, []db.CreateBooksParams{{AuthorID: a.ID, Isbn: "9780000000102", Title: "c", PublishedOn: b.PublishedOn, Pages: 1}}); err != nil {
-			t.Fatal(err)
-		}
-		q.AttachTags(ctx, []db.AttachTagsParams{{BookID: b.ID, TagID: tag.ID}}).Exec(func(i int, err error) {
-			if err != nil {
-				t.Errorf("AttachTags[%d]: %v", i, err)
-			}
-		})
-		q.GetBookBatch(ctx, []int64{b.ID}).QueryRow(func(i int, _ db.Book, err error) {
-			if err != nil {
-				t.Errorf("GetBookBatch[%d]: %v", i, err)
-			}
-		})
-		if _, err := q.GetAuthor(ctx, a.ID); err != nil { // after the writes: primary
-			t.Fatal(err)
-		}
-		for name, ports := range tracer.reset() {
-			for _, p := range ports {
-				if p != bouncerPort {
-					t.Errorf("%s ran on port %d, want the primary through PgBouncer (%d)", name, p, bouncerPort)
-				}
-			}
-		}
-	})
-
-	t.Run("ReadYourWrites", func(t *testing.T) {
-		rep := tp.cluster.Replica(0)
-		if err := rep.PauseReplay(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			if err := rep.ResumeReplay(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-		s := r.Session()
-		q := db.NewRouted(s.Reader(), s.Writer())
-		a := newAuthor(t, q, "ryw")
-		if !s.Wrote() {
-			t.Fatal("CreateAuthor did not mark the session as written")
-		}
-		if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.ID != a.ID {
-			t.Fatalf("the writing session reads its own write: %+v, %v", got, err)
-		}
-		// Another session reads the replica, whose replay is paused: the
-		// row is not there, which shows the first session's read did not
-		// come from the replica.
-		other := r.Session()
-		_, err := db.NewRouted(other.Reader(), other.Writer()).GetAuthor(ctx, a.ID)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			t.Fatalf("a fresh session on the paused replica: %v, want pgx.ErrNoRows", err)
-		}
-		other.UsePrimary()
-		if _, err := db.NewRouted(other.Reader(), other.Writer()).GetAuthor(ctx, a.ID); err != nil {
-			t.Fatalf("after UsePrimary: %v", err)
-		}
-	})
-
-	t.Run("ReaderWrites", func(t *testing.T) {
-		// A "read" that writes fails on the standby (25006) and runs again
-		// on the primary; the session then counts as having written.
-		s := r.Session()
-		var id int64
-		if err := s.Reader().QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('"tags"', 'id'))`).Scan(&id); err != nil {
-			t.Fatalf("nextval through Reader: %v", err)
-		}
-		if !s.Wrote() {
-			t.Error("a read that wrote did not mark the session")
-		}
-		rows, err := r.Session().Reader().Query(ctx, `SELECT nextval(pg_get_serial_sequence('"tags"', 'id')) FROM generate_series(1, 3)`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		if err := rows.Err(); err != nil || n != 3 {
-			t.Fatalf("Query of a writing read: %d rows, %v", n, err)
-		}
-
-		// Exec, CopyFrom, SendBatch and Begin on a Reader go to the primary.
-		for name, write := range map[string]func(rd *postgres.Reader) error{
-			"Exec": func(rd *postgres.Reader) error {
-				_, err := rd.Exec(ctx, `SELECT pg_is_in_recovery()`)
-				return err
-			},
-			"CopyFrom": func(rd *postgres.Reader) error {
-				_, err := rd.CopyFrom(ctx, pgx.Identifier{"tags"}, []string{"name"}, pgx.CopyFromRows([][]any{{"copied-through-reader"}}))
-				return err
-			},
-			"SendBatch": func(rd *postgres.Reader) error {
-				var b pgx.Batch
-				b.Queue(`SELECT 1`)
-				return rd.SendBatch(ctx, &b).Close()
-			},
-			"Begin": func(rd *postgres.Reader) error {
-				tx, err := rd.Begin(ctx)
-				if err != nil {
-					return err
-				}
-				if inRecovery(t, tx) {
-					t.Error("Reader.Begin: transaction on the replica")
-				}
-				return tx.Rollback(ctx)
-			},
-		} {
-			s := r.Session()
-			var calls atomic.Int32
-			s.OnWrite(func() { calls.Add(1) })
-			if err := write(s.Reader()); err != nil {
-				t.Errorf("Reader.%s: %v", name, err)
-			}
-			if !s.Wrote() || calls.Load() != 1 {
-				t.Errorf("Reader.%s: Wrote() = %v, OnWrite ran %d times; want true, 1", name, s.Wrote(), calls.Load())
-			}
-		}
-	})
-
-	t.Run("WithReadCache", func(t *testing.T) {
-		// The wiring a request uses with the request-scoped read cache: a
-		// scope over the Reader, emptied by every write of the session.
-		// Replay on the replica is paused, so a stale cached read would
-		// show.
-		seed := routed(r)
-		a := newAuthor(t, seed, "cached")
-		if err := tp.cluster.WaitReplay(ctx); err != nil {
-			t.Fatal(err)
-		}
-		rep := tp.cluster.Replica(0)
-		if err := rep.PauseReplay(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			if err := rep.ResumeReplay(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-		s := r.Session()
-		scope := postgres.NewReadCache(postgres.ReadCacheConfig{}).Scope(s.Reader())
-		s.OnWrite(scope.Invalidate)
-		q := db.NewRouted(scope, s.Writer())
-		for range 2 {
-			if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.Name != "cached" {
-				t.Fatalf("GetAuthor: %+v, %v", got, err)
-			}
-		}
-		if st := scope.Stats(); st.Hits != 1 || st.Misses != 1 {
-			t.Fatalf("read cache stats %+v, want 1 hit and 1 miss", st)
-		}
-		renamed := "renamed"
-		if _, err := q.UpdateAuthor(ctx, db.UpdateAuthorParams{ID: a.ID, Name: &renamed}); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.Name != renamed {
-			t.Fatalf("GetAuthor after the write: %+v, %v; want the new name", got, err)
-		}
-	})
-
-	t.Run("Transaction", func(t *testing.T) {
-		s := r.Session()
-		err := postgres.InTx(ctx, s, postgres.TxOptions{}, func(tx pgx.Tx) error {
-			if inRecovery(t, tx) {
-				t.Error("transaction runs on the replica")
-			}
-			_, err := db.NewRouted(s.Reader(), s.Writer()).WithTx(tx).CreateTag(ctx, "in-tx")
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !s.Wrote() || inRecovery(t, s.Reader()) {
-			t.Error("reads after a transaction must go to the primary")
-		}
-	})
-
+	t.Run("ReadsHitReplicaWritesHitPrimary", func(t *testing.T) { testReadsHitReplicaWritesHitPrimary(t, e) })
+	t.Run("GeneratedRoutes", func(t *testing.T) { testGeneratedRoutes(t, e) })
+	t.Run("ReadYourWrites", func(t *testing.T) { testReadYourWrites(t, e) })
+	t.Run("ReaderWrites", func(t *testing.T) { testReaderWrites(t, e) })
+	t.Run("WithReadCache", func(t *testing.T) { testWithReadCache(t, e) })
+	t.Run("Transaction", func(t *testing.T) { testTransaction(t, e) })
 	t.Run("PgBouncerLibrary", func(t *testing.T) { testPgBouncerLibrary(t, tp) })
 	t.Run("Pipelined", func(t *testing.T) { testPipelinedRouter(t, tp) })
 	t.Run("Lag", func(t *testing.T) { testLag(t, tp) })
 	t.Run("NoReplica", func(t *testing.T) { testNoReplica(t, tp) })
-	t.Run("PrimaryReads", func(t *testing.T) {
-		pr := mustRouter(t, postgres.RouterConfig{
-			Primary:      postgres.Config{DSN: tp.direct()},
-			Replicas:     []string{tp.replica()},
-			PrimaryReads: true,
-		})
-		seen := map[bool]int{}
-		for range 10 {
-			seen[inRecovery(t, pr.Session().Reader())]++
-		}
-		if seen[true] == 0 || seen[false] == 0 {
-			t.Errorf("with PrimaryReads, reads on replica/primary = %d/%d, want both", seen[true], seen[false])
-		}
-	})
-
+	t.Run("PrimaryReads", func(t *testing.T) { testPrimaryReads(t, e) })
 	// Last: it stops the replica.
-	t.Run("StoppedReplicaIsSkipped", func(t *testing.T) {
-		if err := tp.cluster.WaitReplay(ctx); err != nil {
-			t.Fatal(err)
+	t.Run("StoppedReplicaIsSkipped", func(t *testing.T) { testStoppedReplicaIsSkipped(t, e) })
+}
+
+// testReadsHitReplicaWritesHitPrimary: a session reads on the replica and
+// writes on the primary.
+func testReadsHitReplicaWritesHitPrimary(t *testing.T, e *routerEnv) {
+	r := e.r
+	s := r.Session()
+	if !inRecovery(t, s.Reader()) {
+		t.Error("Reader: pg_is_in_recovery() = false, want the replica")
+	}
+	if s.Wrote() {
+		t.Error("a read marked the session as written")
+	}
+	if inRecovery(t, s.Writer()) {
+		t.Error("Writer: pg_is_in_recovery() = true, want the primary")
+	}
+}
+
+// testGeneratedRoutes: every query of the generated RoutedQueries runs on
+// the server aquilagen chose for it.
+func testGeneratedRoutes(t *testing.T, e *routerEnv) {
+	ctx := context.Background()
+	r, tp, tracer, bouncerPort, replicaPort := e.r, e.tp, e.tracer, e.bouncerPort, e.replicaPort
+	// Every sqlc query the generated RoutedQueries calls ends up on the
+	// server aquilagen chose for it.
+	ss := r.Session()
+	seed := db.NewRouted(ss.Reader(), ss.Writer())
+	a := newAuthor(t, seed, "routes")
+	b, err := seed.CreateBook(ctx, db.CreateBookParams{AuthorID: a.ID, Isbn: "9780000000101", Title: "t", PublishedOn: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), Pages: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := seed.CreateTag(ctx, "routes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.AttachTag(ctx, b.ID, tag.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := tp.cluster.WaitReplay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tracer.reset()
+
+	s := r.Session()
+	q := db.NewRouted(s.Reader(), s.Writer())
+	email := "nobody@example.com"
+	reads := []func() error{
+		func() error { _, err := q.CountAuthors(ctx); return err },
+		func() error { _, err := q.CountBooksByAuthor(ctx, a.ID); return err },
+		func() error { _, err := q.GetAuthor(ctx, a.ID); return err },
+		func() error {
+			_, err := q.GetAuthorByEmail(ctx, &email)
+			return ignoreNoRows(err)
+		},
+		func() error { _, err := q.GetAuthorsByIDs(ctx, []int64{a.ID}); return err },
+		func() error { _, err := q.GetBook(ctx, b.ID); return err },
+		func() error { _, err := q.GetBookByISBN(ctx, b.Isbn); return err },
+		func() error { _, err := q.GetBooksByIDs(ctx, []int64{b.ID}); return err },
+		func() error { _, err := q.GetTag(ctx, tag.ID); return err },
+		func() error { _, err := q.GetTagByName(ctx, tag.Name); return err },
+		func() error { _, err := q.ListAuthors(ctx, 0, 10); return err },
+		func() error { _, err := q.ListBookTags(ctx, b.ID); return err },
+		func() error {
+			_, err := q.ListBooks(ctx, db.ListBooksParams{AfterPublishedOn: time.Time{}, AfterID: 0, Lim: 10})
+			return err
+		},
+		func() error {
+			_, err := q.ListBooksByAuthor(ctx, db.ListBooksByAuthorParams{AuthorID: a.ID, AfterID: 0, Lim: 10})
+			return err
+		},
+		func() error {
+			_, err := q.ListBooksByTag(ctx, db.ListBooksByTagParams{TagID: tag.ID, AfterID: 0, Lim: 10})
+			return err
+		},
+		func() error { _, err := q.ListTags(ctx, "", 10); return err },
+	}
+	for i, read := range reads {
+		if err := read(); err != nil {
+			t.Fatalf("read %d: %v", i, err)
 		}
-		// Readers keep going while the replica stops and starts again; no
-		// request may fail.
-		var reads, onReplica, failures atomic.Int64
-		var firstErr atomic.Value
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		for range 4 {
-			wg.Go(func() {
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					s := r.Session()
-					q := db.NewRouted(s.Reader(), s.Writer())
-					if _, err := q.ListAuthors(ctx, 0, 5); err != nil {
-						failures.Add(1)
-						firstErr.CompareAndSwap(nil, fmt.Sprint(err))
-					}
-					var rec bool
-					if err := s.Reader().QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&rec); err != nil {
-						failures.Add(1)
-						firstErr.CompareAndSwap(nil, fmt.Sprint(err))
-					} else if rec {
-						onReplica.Add(1)
-					}
-					reads.Add(2)
-				}
-			})
+	}
+	readSeen := tracer.reset()
+	for _, name := range db.ReadQueries() {
+		ports := readSeen[name]
+		if len(ports) == 0 {
+			t.Errorf("%s was not exercised", name)
 		}
-		defer func() {
-			close(stop)
-			wg.Wait()
-			if n := failures.Load(); n > 0 {
-				t.Errorf("%d of %d reads failed while the replica stopped and started; first: %v", n, reads.Load(), firstErr.Load())
+		for _, p := range ports {
+			if p != replicaPort {
+				t.Errorf("%s ran on port %d, want the replica's %d", name, p, replicaPort)
 			}
-			t.Logf("%d reads, %d on the replica", reads.Load(), onReplica.Load())
-		}()
+		}
+	}
 
-		rep := tp.cluster.Replica(0)
-		time.Sleep(100 * time.Millisecond)
-		if err := rep.Stop(ctx); err != nil {
-			t.Fatal(err)
+	// Writes, a batch and COPY go to the primary (through PgBouncer)
+	// and leave the session on the primary.
+	if _, err := q.UpdateAuthor(ctx, db.UpdateAuthorParams{ID: a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.CreateBooks(ctx, []db.CreateBooksParams{{AuthorID: a.ID, Isbn: "9780000000102", Title: "c", PublishedOn: b.PublishedOn, Pages: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	q.AttachTags(ctx, []db.AttachTagsParams{{BookID: b.ID, TagID: tag.ID}}).Exec(func(i int, err error) {
+		if err != nil {
+			t.Errorf("AttachTags[%d]: %v", i, err)
 		}
-		eventually(t, "the stopped replica to be skipped", func() bool { return !r.Status()[0].Healthy })
-		if st := r.Status()[0]; st.Err == nil {
-			t.Errorf("Status of the stopped replica has no error: %+v", st)
-		}
-		time.Sleep(200 * time.Millisecond) // reads on the primary only
-		if inRecovery(t, r.Session().Reader()) {
-			t.Error("with the replica down a read reached a server in recovery")
-		}
-
-		if err := rep.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		eventually(t, "the restarted replica to take reads again", func() bool { return r.Status()[0].Healthy })
-		if !inRecovery(t, r.Session().Reader()) {
-			t.Error("after the replica came back reads stay on the primary")
-		}
-		time.Sleep(100 * time.Millisecond)
 	})
+	q.GetBookBatch(ctx, []int64{b.ID}).QueryRow(func(i int, _ db.Book, err error) {
+		if err != nil {
+			t.Errorf("GetBookBatch[%d]: %v", i, err)
+		}
+	})
+	if _, err := q.GetAuthor(ctx, a.ID); err != nil { // after the writes: primary
+		t.Fatal(err)
+	}
+	for name, ports := range tracer.reset() {
+		for _, p := range ports {
+			if p != bouncerPort {
+				t.Errorf("%s ran on port %d, want the primary through PgBouncer (%d)", name, p, bouncerPort)
+			}
+		}
+	}
+}
+
+// testReadYourWrites: after a write, a session reads on the primary; other
+// sessions still read the replica.
+func testReadYourWrites(t *testing.T, e *routerEnv) {
+	ctx := context.Background()
+	r, tp := e.r, e.tp
+	rep := tp.cluster.Replica(0)
+	if err := rep.PauseReplay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := rep.ResumeReplay(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	s := r.Session()
+	q := db.NewRouted(s.Reader(), s.Writer())
+	a := newAuthor(t, q, "ryw")
+	if !s.Wrote() {
+		t.Fatal("CreateAuthor did not mark the session as written")
+	}
+	if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.ID != a.ID {
+		t.Fatalf("the writing session reads its own write: %+v, %v", got, err)
+	}
+	// Another session reads the replica, whose replay is paused: the
+	// row is not there, which shows the first session's read did not
+	// come from the replica.
+	other := r.Session()
+	_, err := db.NewRouted(other.Reader(), other.Writer()).GetAuthor(ctx, a.ID)
+	if !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("a fresh session on the paused replica: %v, want pgx.ErrNoRows", err)
+	}
+	other.UsePrimary()
+	if _, err := db.NewRouted(other.Reader(), other.Writer()).GetAuthor(ctx, a.ID); err != nil {
+		t.Fatalf("after UsePrimary: %v", err)
+	}
+}
+
+// testReaderWrites: a "read" that writes fails on the standby and runs
+// again on the primary.
+func testReaderWrites(t *testing.T, e *routerEnv) {
+	ctx := context.Background()
+	r := e.r
+	// A "read" that writes fails on the standby (25006) and runs again
+	// on the primary; the session then counts as having written.
+	s := r.Session()
+	var id int64
+	if err := s.Reader().QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('"tags"', 'id'))`).Scan(&id); err != nil {
+		t.Fatalf("nextval through Reader: %v", err)
+	}
+	if !s.Wrote() {
+		t.Error("a read that wrote did not mark the session")
+	}
+	rows, err := r.Session().Reader().Query(ctx, `SELECT nextval(pg_get_serial_sequence('"tags"', 'id')) FROM generate_series(1, 3)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if err := rows.Err(); err != nil || n != 3 {
+		t.Fatalf("Query of a writing read: %d rows, %v", n, err)
+	}
+
+	// Exec, CopyFrom, SendBatch and Begin on a Reader go to the primary.
+	for name, write := range map[string]func(rd *postgres.Reader) error{
+		"Exec": func(rd *postgres.Reader) error {
+			_, err := rd.Exec(ctx, `SELECT pg_is_in_recovery()`)
+			return err
+		},
+		"CopyFrom": func(rd *postgres.Reader) error {
+			_, err := rd.CopyFrom(ctx, pgx.Identifier{"tags"}, []string{"name"}, pgx.CopyFromRows([][]any{{"copied-through-reader"}}))
+			return err
+		},
+		"SendBatch": func(rd *postgres.Reader) error {
+			var b pgx.Batch
+			b.Queue(`SELECT 1`)
+			return rd.SendBatch(ctx, &b).Close()
+		},
+		"Begin": func(rd *postgres.Reader) error {
+			tx, err := rd.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			if inRecovery(t, tx) {
+				t.Error("Reader.Begin: transaction on the replica")
+			}
+			return tx.Rollback(ctx)
+		},
+	} {
+		s := r.Session()
+		var calls atomic.Int32
+		s.OnWrite(func() { calls.Add(1) })
+		if err := write(s.Reader()); err != nil {
+			t.Errorf("Reader.%s: %v", name, err)
+		}
+		if !s.Wrote() || calls.Load() != 1 {
+			t.Errorf("Reader.%s: Wrote() = %v, OnWrite ran %d times; want true, 1", name, s.Wrote(), calls.Load())
+		}
+	}
+}
+
+// testWithReadCache: a read scope over a session caches its reads and a
+// write empties it.
+func testWithReadCache(t *testing.T, e *routerEnv) {
+	ctx := context.Background()
+	r, tp := e.r, e.tp
+	// The wiring a request uses with the request-scoped read cache: a
+	// scope over the Reader, emptied by every write of the session.
+	// Replay on the replica is paused, so a stale cached read would
+	// show.
+	seed := routed(r)
+	a := newAuthor(t, seed, "cached")
+	if err := tp.cluster.WaitReplay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep := tp.cluster.Replica(0)
+	if err := rep.PauseReplay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := rep.ResumeReplay(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	s := r.Session()
+	scope := postgres.NewReadCache(postgres.ReadCacheConfig{}).Scope(s.Reader())
+	s.OnWrite(scope.Invalidate)
+	q := db.NewRouted(scope, s.Writer())
+	for range 2 {
+		if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.Name != "cached" {
+			t.Fatalf("GetAuthor: %+v, %v", got, err)
+		}
+	}
+	if st := scope.Stats(); st.Hits != 1 || st.Misses != 1 {
+		t.Fatalf("read cache stats %+v, want 1 hit and 1 miss", st)
+	}
+	renamed := "renamed"
+	if _, err := q.UpdateAuthor(ctx, db.UpdateAuthorParams{ID: a.ID, Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := q.GetAuthor(ctx, a.ID); err != nil || got.Name != renamed {
+		t.Fatalf("GetAuthor after the write: %+v, %v; want the new name", got, err)
+	}
+}
+
+// testTransaction: a transaction runs on the primary, and the session
+// reads there afterwards.
+func testTransaction(t *testing.T, e *routerEnv) {
+	ctx := context.Background()
+	r := e.r
+	s := r.Session()
+	err := postgres.InTx(ctx, s, postgres.TxOptions{}, func(tx pgx.Tx) error {
+		if inRecovery(t, tx) {
+			t.Error("transaction runs on the replica")
+		}
+		_, err := db.NewRouted(s.Reader(), s.Writer()).WithTx(tx).CreateTag(ctx, "in-tx")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Wrote() || inRecovery(t, s.Reader()) {
+		t.Error("reads after a transaction must go to the primary")
+	}
+}
+
+// testPrimaryReads: with PrimaryReads, reads go to the replica and the
+// primary.
+func testPrimaryReads(t *testing.T, e *routerEnv) {
+	tp := e.tp
+	pr := mustRouter(t, postgres.RouterConfig{
+		Primary:      postgres.Config{DSN: tp.direct()},
+		Replicas:     []string{tp.replica()},
+		PrimaryReads: true,
+	})
+	seen := map[bool]int{}
+	for range 10 {
+		seen[inRecovery(t, pr.Session().Reader())]++
+	}
+	if seen[true] == 0 || seen[false] == 0 {
+		t.Errorf("with PrimaryReads, reads on replica/primary = %d/%d, want both", seen[true], seen[false])
+	}
+}
+
+// testStoppedReplicaIsSkipped: readers keep going while the replica stops
+// and starts again.
+func testStoppedReplicaIsSkipped(t *testing.T, e *routerEnv) {
+	ctx := context.Background()
+	r, tp := e.r, e.tp
+	if err := tp.cluster.WaitReplay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Readers keep going while the replica stops and starts again; no
+	// request may fail.
+	var reads, onReplica, failures atomic.Int64
+	var firstErr atomic.Value
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				s := r.Session()
+				q := db.NewRouted(s.Reader(), s.Writer())
+				if _, err := q.ListAuthors(ctx, 0, 5); err != nil {
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, fmt.Sprint(err))
+				}
+				var rec bool
+				if err := s.Reader().QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&rec); err != nil {
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, fmt.Sprint(err))
+				} else if rec {
+					onReplica.Add(1)
+				}
+				reads.Add(2)
+			}
+		})
+	}
+	defer func() {
+		close(stop)
+		wg.Wait()
+		if n := failures.Load(); n > 0 {
+			t.Errorf("%d of %d reads failed while the replica stopped and started; first: %v", n, reads.Load(), firstErr.Load())
+		}
+		t.Logf("%d reads, %d on the replica", reads.Load(), onReplica.Load())
+	}()
+
+	rep := tp.cluster.Replica(0)
+	time.Sleep(100 * time.Millisecond)
+	if err := rep.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the stopped replica to be skipped", func() bool { return !r.Status()[0].Healthy })
+	if st := r.Status()[0]; st.Err == nil {
+		t.Errorf("Status of the stopped replica has no error: %+v", st)
+	}
+	time.Sleep(200 * time.Millisecond) // reads on the primary only
+	if inRecovery(t, r.Session().Reader()) {
+		t.Error("with the replica down a read reached a server in recovery")
+	}
+
+	if err := rep.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the restarted replica to take reads again", func() bool { return r.Status()[0].Healthy })
+	if !inRecovery(t, r.Session().Reader()) {
+		t.Error("after the replica came back reads stay on the primary")
+	}
+	time.Sleep(100 * time.Millisecond)
 }
 
 // routed returns the generated routed queries over a new session of r, as
