@@ -431,10 +431,14 @@ func TestPipelineConnectionLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close(bg)
-	// The pipeline's two connections are the active ones (waiting for the
-	// lock), apart from the lock's own.
+	// End every backend of the database but the lock's own: the
+	// pipeline's two connections among them, whether or not the server
+	// has begun the statements sent into them (a backend that has not
+	// read them yet is still 'idle', so selecting by state could miss
+	// one and leave its UPDATE waiting for the lock), and the pool's idle
+	// ones, which the retries must then pass over.
 	_, err = admin.Exec(bg, `select pg_terminate_backend(pid) from pg_stat_activity
-		where datname = $1 and state = 'active' and pid <> $2 and pid <> pg_backend_pid()`,
+		where datname = $1 and pid <> $2 and pid <> pg_backend_pid()`,
 		pool.Config().ConnConfig.Database, int64(lockPID))
 	if err != nil {
 		t.Fatal(err)
