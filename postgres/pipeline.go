@@ -16,8 +16,8 @@ import (
 
 // Pipeline defaults, used when the PipelineConfig fields are zero.
 const (
-	DefaultPipelineConns      = 2
-	DefaultPipelineDepth      = 32
+	DefaultPipelineConns      = 4
+	DefaultPipelineDepth      = 64
 	DefaultPipelineStallAfter = time.Millisecond
 )
 
@@ -121,10 +121,23 @@ type Pipeline struct {
 // pipeStmt is a pipelined statement: its server-side name and what
 // encoding its Bind needs.
 type pipeStmt struct {
-	read          bool // Classify says it only reads: retried after a lost connection
+	cost          atomic.Int64 // usual execution time in ns (moving average), 0 until known
+	read          bool         // Classify says it only reads: retried after a lost connection
 	sd            *pgconn.StatementDescription
 	fields        []pgconn.FieldDescription // with the result formats asked for
 	resultFormats []int16
+}
+
+// observe adds one execution time, ns from when the statement could start
+// (sent, or the result before it arrived) to its result, to the moving
+// average of its cost.
+func (st *pipeStmt) observe(d int64) {
+	old := st.cost.Load()
+	if old == 0 {
+		st.cost.Store(d)
+		return
+	}
+	st.cost.Store(old + (d-old)/8)
 }
 
 // NewPipeline takes cfg.Conns connections from pool and returns a
@@ -368,32 +381,33 @@ func (p *Pipeline) dispatch(r *pipeReq) *pipeConn {
 	}
 }
 
-// pick returns the live connection with the fewest statements in flight
-// among those below MaxDepth that are not stalled, or nil; live reports
-// whether any connection is up.
+// pick returns the least loaded live connection below MaxDepth that is not
+// stalled and runs no statement known to be slow, or nil; live reports
+// whether any connection is up. A connection's load is when it is
+// expected to have answered what is in flight on it (pipeConn.busyUntil):
+// the sum of its statements' usual execution times. A statement whose
+// usual time exceeds StallAfter keeps every other statement away from its
+// connection while it runs (they wait for a place on another).
 func (p *Pipeline) pick() (best *pipeConn, live bool) {
-	var now int64
-	bestN := int32(p.cfg.MaxDepth)
+	now := p.now()
+	var bestAt int64
 	for _, c := range p.conns {
 		if !c.live.Load() {
 			continue
 		}
 		live = true
 		n := c.inflight.Load()
-		if n >= bestN {
+		if n >= int32(p.cfg.MaxDepth) {
 			continue
 		}
-		if n > 0 {
-			if now == 0 {
-				now = p.now()
-			}
-			if now-c.progress.Load() > p.stall {
-				continue
-			}
-		}
-		best, bestN = c, n
 		if n == 0 {
-			break
+			return c, true
+		}
+		if c.slow.Load() > 0 || now-c.progress.Load() > p.stall {
+			continue
+		}
+		if at := max(c.busyUntil.Load(), now); best == nil || at < bestAt {
+			best, bestAt = c, at
 		}
 	}
 	return best, live

@@ -21,9 +21,10 @@ const (
 	pipeReconnectMin     = 10 * time.Millisecond
 	pipeReconnectMax     = time.Second
 	pipeReconnectTimeout = 10 * time.Second
-	pipeIdleWatch        = time.Second // an idle connection is read to notice its end
-	pipeMaxSpare         = 64 << 10    // write buffer kept between writes
-	pipeMaxTags          = 64          // command tags a connection keeps
+	pipeIdleWatch        = time.Second                  // an idle connection is read to notice its end
+	pipeMaxSpare         = 64 << 10                     // write buffer kept between writes
+	pipeMaxTags          = 64                           // command tags a connection keeps
+	pipeMinCost          = int64(20 * time.Microsecond) // a statement's cost before it is known
 )
 
 // execSync is the Execute (unnamed portal, all rows) and Sync that follow
@@ -52,10 +53,12 @@ type pipeConn struct {
 	p    *Pipeline
 	slot int
 
-	live     atomic.Bool
-	inflight atomic.Int32 // statements sent and not yet answered
-	progress atomic.Int64 // Pipeline.now of the last result, or of the send into an idle connection
-	sent     atomic.Uint64
+	live      atomic.Bool
+	inflight  atomic.Int32 // statements sent and not yet answered
+	progress  atomic.Int64 // Pipeline.now of the last result, or of the send into an idle connection
+	busyUntil atomic.Int64 // Pipeline.now by which what is in flight should be answered
+	slow      atomic.Int32 // statements in flight whose usual time exceeds StallAfter
+	sent      atomic.Uint64
 
 	mu          sync.Mutex
 	nc          net.Conn
@@ -157,8 +160,15 @@ func (c *pipeConn) send(r *pipeReq, from int32, mayRead bool) (ok, direct bool) 
 	r.pgc = c.pgc
 	c.ring[(c.head+c.n)%len(c.ring)] = r
 	c.n++
+	now := c.p.now()
+	r.sentAt = now
 	if c.n == 1 {
-		c.progress.Store(c.p.now())
+		c.progress.Store(now)
+	}
+	cost := r.st.cost.Load()
+	c.busyUntil.Store(max(c.busyUntil.Load(), now) + max(cost, pipeMinCost))
+	if r.slow = cost > c.p.stall; r.slow {
+		c.slow.Add(1)
 	}
 	switch {
 	case c.role != roleNone:
@@ -243,7 +253,15 @@ func (c *pipeConn) pop(own *pipeReq) (r *pipeReq, done bool) {
 	c.head = (c.head + 1) % len(c.ring)
 	c.n--
 	c.inflight.Add(-1)
-	c.progress.Store(c.p.now())
+	now := c.p.now()
+	r.st.observe(now - max(r.sentAt, c.progress.Load()))
+	c.progress.Store(now)
+	if r.slow {
+		c.slow.Add(-1)
+	}
+	if c.n == 0 {
+		c.busyUntil.Store(now)
+	}
 	switch {
 	case own != nil && r == own:
 		c.stopDirect()
@@ -456,6 +474,7 @@ func (c *pipeConn) broken(err error) {
 		c.head = (c.head + 1) % len(c.ring)
 	}
 	c.inflight.Store(0)
+	c.slow.Store(0)
 	c.role, c.direct = roleNone, nil
 	c.rd.cur = nil
 	closing := c.closing

@@ -25,10 +25,12 @@ const (
 // done, its result. The reader writes the result fields before finish;
 // the caller reads them after done.
 type pipeReq struct {
-	state atomic.Int32
-	done  chan struct{} // receives once, when the state becomes reqDone
-	st    *pipeStmt
-	msg   []byte // Bind, Execute, Sync
+	state  atomic.Int32
+	done   chan struct{} // receives once, when the state becomes reqDone
+	st     *pipeStmt
+	msg    []byte // Bind, Execute, Sync
+	sentAt int64  // Pipeline.now when it was sent
+	slow   bool   // its usual time exceeds StallAfter
 
 	rows [][][]byte // raw values as the server sent them; nil = NULL
 	tag  pgconn.CommandTag

@@ -409,6 +409,39 @@ func TestPipelineAvoidsStalledConnection(t *testing.T) {
 	}
 }
 
+func TestPipelineAvoidsKnownSlowStatement(t *testing.T) {
+	t.Parallel()
+	bg := context.Background()
+	// Stall detection after a second: before that, only the cost the
+	// pipeline learned keeps the echoes away from the connection of a
+	// statement known to be slow.
+	pool, p := openPipeline(t, postgres.PipelineConfig{Conns: 2, StallAfter: time.Second})
+	_, release := lockRow(t, pool, 1)
+	learn := goExec(bg, p, sqlBump, int64(1))
+	time.Sleep(2 * time.Second) // the UPDATE takes two seconds: its cost
+	release()
+	if err := recv(t, learn); err != nil {
+		t.Fatal(err)
+	}
+
+	_, release = lockRow(t, pool, 1)
+	blocked := goExec(bg, p, sqlBump, int64(1))
+	waitFor(t, "the blocked UPDATE in flight", func() bool { return p.Stat().InFlight == 1 })
+	echoes := make([]<-chan result, 50)
+	for i := range echoes {
+		echoes[i] = goEcho(bg, p, int32(i), "fast")
+	}
+	for i, ch := range echoes {
+		if r := recv(t, ch); r.err != nil || r.n != int32(i) {
+			t.Fatalf("echo %d = %+v", i, r)
+		}
+	}
+	release()
+	if err := recv(t, blocked); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPipelineConnectionLoss(t *testing.T) {
 	t.Parallel()
 	bg := context.Background()
