@@ -45,18 +45,18 @@ func initHandler(ctx context.Context, d *cli.Deps) (http.Handler, func(), error)
 // newRequest is the request injector, called once per HTTP request.
 func newRequest(d *app.Deps, r *http.Request) *app.Request {
 	requestID := app.ProvideRequestID(r)
-	logger := app.ProvideRequestLogger(d, requestID)
+	requestLog := app.ProvideRequestLogger(d, requestID)
 	session := app.ProvideSession(d)
 	dbtx := app.ProvideDBTX(d, session)
 	routedQueries := app.ProvideQueries(dbtx, session)
-	authorService := app.NewAuthorService(routedQueries, dbtx, logger)
+	authorService := app.NewAuthorService(routedQueries, dbtx, requestLog)
 	modelDBTX := app.ProvideBulkDB(session)
 	catalog := app.ProvideCatalogFromDeps(d)
-	bookService := app.NewBookService(routedQueries, dbtx, modelDBTX, catalog, logger)
-	tagService := app.NewTagService(routedQueries, logger)
+	bookService := app.NewBookService(routedQueries, dbtx, modelDBTX, catalog, requestLog)
+	tagService := app.NewTagService(routedQueries, requestLog)
 	request := &app.Request{
 		ID:      requestID,
-		Log:     logger,
+		Log:     requestLog,
 		Authors: authorService,
 		Books:   bookService,
 		Tags:    tagService,

@@ -95,7 +95,17 @@ func (c *ReadCache) Scope(db DBTX) *ReadScope {
 //	s := router.Session()
 //	scope := readCache.SessionScope(s)
 //	q := db.NewRouted(scope, s.Writer())
+//
+// The first scope of a session is held inside the Session itself: a
+// request's session and read scope are one allocation.
 func (c *ReadCache) SessionScope(s *Session) *ReadScope {
+	if s.scope.Load() == nil {
+		sc := &s.ownScope
+		sc.c, sc.db, sc.off = c, &s.reader, c.cfg.Disabled
+		if s.scope.CompareAndSwap(nil, sc) {
+			return sc
+		}
+	}
 	sc := c.Scope(&s.reader)
 	s.scope.Store(sc)
 	return sc

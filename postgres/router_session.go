@@ -22,12 +22,13 @@ import (
 //	s := router.Session()
 //	q := db.NewRouted(s.Reader(), s.Writer()) // generated: reads on Reader
 type Session struct {
-	router  *Router
-	wrote   atomic.Bool
-	onWrite atomic.Pointer[[]func()]
-	scope   atomic.Pointer[ReadScope] // invalidated on every write
-	reader  Reader
-	writer  Writer
+	router   *Router
+	wrote    atomic.Bool
+	onWrite  atomic.Pointer[[]func()]
+	scope    atomic.Pointer[ReadScope] // invalidated on every write
+	ownScope ReadScope                 // the first SessionScope's
+	reader   Reader
+	writer   Writer
 }
 
 // Reader returns the session's read connection: Query and QueryRow run on a

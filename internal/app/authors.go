@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"unicode/utf8"
 
@@ -12,16 +11,17 @@ import (
 	"github.com/aquila-go/aquila/internal/db"
 )
 
-// AuthorService is the request-scoped domain service for authors.
+// AuthorService is the request-scoped domain service for authors. It is a
+// value held in the Request, like the other services.
 type AuthorService struct {
-	q   db.Querier
+	q   db.RoutedQueries
 	dbx db.DBTX
-	log *slog.Logger
+	log RequestLog
 }
 
 // NewAuthorService is the AuthorService provider.
-func NewAuthorService(q db.Querier, dbx db.DBTX, log *slog.Logger) *AuthorService {
-	return &AuthorService{q: q, dbx: dbx, log: log}
+func NewAuthorService(q db.RoutedQueries, dbx db.DBTX, log RequestLog) AuthorService {
+	return AuthorService{q: q, dbx: dbx, log: log}
 }
 
 // AuthorInput is the body of POST /authors.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -23,16 +22,16 @@ import (
 
 // BookService is the request-scoped domain service for books.
 type BookService struct {
-	q    db.Querier
+	q    db.RoutedQueries
 	dbx  db.DBTX
 	bulk model.DBTX
 	cat  *catalog.Catalog
-	log  *slog.Logger
+	log  RequestLog
 }
 
 // NewBookService is the BookService provider.
-func NewBookService(q db.Querier, dbx db.DBTX, bulk model.DBTX, cat *catalog.Catalog, log *slog.Logger) *BookService {
-	return &BookService{q: q, dbx: dbx, bulk: bulk, cat: cat, log: log}
+func NewBookService(q db.RoutedQueries, dbx db.DBTX, bulk model.DBTX, cat *catalog.Catalog, log RequestLog) BookService {
+	return BookService{q: q, dbx: dbx, bulk: bulk, cat: cat, log: log}
 }
 
 // BookInput is the body of POST /books and one record of POST /books:bulk.

@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/google/wire"
-
-	"github.com/aquila-go/aquila/internal/db"
 )
 
 // AppSet provides the app-scoped singletons from what serve built
@@ -33,6 +31,5 @@ var RequestSet = wire.NewSet(
 	NewAuthorService,
 	NewBookService,
 	NewTagService,
-	wire.Bind(new(db.Querier), new(*db.RoutedQueries)),
 	wire.Struct(new(Request), "*"),
 )

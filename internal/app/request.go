@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -42,13 +43,15 @@ func ProvideCatalog() (*catalog.Catalog, error) {
 type RequestID string
 
 // Request holds the request-scoped services, built once per HTTP request by
-// the generated request injector.
+// the generated request injector. The services are values inside it, and
+// hold the routed queries by value: with the session (which holds the
+// read scope) a request scope is two allocations.
 type Request struct {
 	ID      RequestID
-	Log     *slog.Logger
-	Authors *AuthorService
-	Books   *BookService
-	Tags    *TagService
+	Log     RequestLog
+	Authors AuthorService
+	Books   BookService
+	Tags    TagService
 }
 
 // RequestFunc builds a Request for r; the root package implements it with
@@ -67,9 +70,39 @@ func ProvideRequestID(r *http.Request) RequestID {
 
 // ProvideRequestLogger returns the app logger with the request id attached
 // to every record it writes.
-func ProvideRequestLogger(d *Deps, id RequestID) *slog.Logger {
-	return api.RequestLogger(d.Log, string(id))
+func ProvideRequestLogger(d *Deps, id RequestID) RequestLog {
+	return RequestLog{base: d.Log, id: id}
 }
+
+// RequestLog logs with the request id attached to every record. It makes
+// the request's *slog.Logger only for a record its level lets through, so
+// a request that logs nothing pays nothing for it.
+type RequestLog struct {
+	base *slog.Logger
+	id   RequestID
+}
+
+// Logger returns the request's logger.
+func (l RequestLog) Logger() *slog.Logger { return api.RequestLogger(l.base, string(l.id)) }
+
+func (l RequestLog) log(level slog.Level, msg string, args []any) {
+	ctx := context.Background()
+	if l.base.Enabled(ctx, level) {
+		l.Logger().Log(ctx, level, msg, args...)
+	}
+}
+
+// Debug logs at debug level.
+func (l RequestLog) Debug(msg string, args ...any) { l.log(slog.LevelDebug, msg, args) }
+
+// Info logs at info level.
+func (l RequestLog) Info(msg string, args ...any) { l.log(slog.LevelInfo, msg, args) }
+
+// Warn logs at warn level.
+func (l RequestLog) Warn(msg string, args ...any) { l.log(slog.LevelWarn, msg, args) }
+
+// Error logs at error level.
+func (l RequestLog) Error(msg string, args ...any) { l.log(slog.LevelError, msg, args) }
 
 // ProvideSession starts the request's routing session: reads go to a
 // healthy replica until the request writes, then to the primary, so a
@@ -88,9 +121,10 @@ func ProvideDBTX(d *Deps, s *postgres.Session) db.DBTX {
 
 // ProvideQueries returns the request's sqlc queries, routed at build time:
 // the generated RoutedQueries sends each read query through dbx and each
-// write to the primary.
-func ProvideQueries(dbx db.DBTX, s *postgres.Session) *db.RoutedQueries {
-	return db.NewRouted(dbx, s.Writer())
+// write to the primary. They are a value (two interfaces), copied into
+// each service.
+func ProvideQueries(dbx db.DBTX, s *postgres.Session) db.RoutedQueries {
+	return *db.NewRouted(dbx, s.Writer())
 }
 
 // ProvideBulkDB is where bulk COPY runs: the session's writer (the

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,13 +11,13 @@ import (
 
 // TagService is the request-scoped domain service for tags.
 type TagService struct {
-	q   db.Querier
-	log *slog.Logger
+	q   db.RoutedQueries
+	log RequestLog
 }
 
 // NewTagService is the TagService provider.
-func NewTagService(q db.Querier, log *slog.Logger) *TagService {
-	return &TagService{q: q, log: log}
+func NewTagService(q db.RoutedQueries, log RequestLog) TagService {
+	return TagService{q: q, log: log}
 }
 
 // TagInput is the body of POST /tags.

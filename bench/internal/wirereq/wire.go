@@ -19,6 +19,6 @@ func Request(d *app.Deps, r *http.Request) *app.Request {
 
 // AuthorScope is a request scope with one domain service: the request id,
 // the request logger, the queries and the author service.
-func AuthorScope(d *app.Deps, r *http.Request) *app.AuthorService {
+func AuthorScope(d *app.Deps, r *http.Request) app.AuthorService {
 	panic(wire.Build(app.RequestSet))
 }

@@ -18,18 +18,18 @@ import (
 // id, the request logger, the queries and the two domain services.
 func Request(d *app.Deps, r *http.Request) *app.Request {
 	requestID := app.ProvideRequestID(r)
-	logger := app.ProvideRequestLogger(d, requestID)
+	requestLog := app.ProvideRequestLogger(d, requestID)
 	session := app.ProvideSession(d)
 	dbtx := app.ProvideDBTX(d, session)
 	routedQueries := app.ProvideQueries(dbtx, session)
-	authorService := app.NewAuthorService(routedQueries, dbtx, logger)
+	authorService := app.NewAuthorService(routedQueries, dbtx, requestLog)
 	modelDBTX := app.ProvideBulkDB(session)
 	catalog := app.ProvideCatalogFromDeps(d)
-	bookService := app.NewBookService(routedQueries, dbtx, modelDBTX, catalog, logger)
-	tagService := app.NewTagService(routedQueries, logger)
+	bookService := app.NewBookService(routedQueries, dbtx, modelDBTX, catalog, requestLog)
+	tagService := app.NewTagService(routedQueries, requestLog)
 	request := &app.Request{
 		ID:      requestID,
-		Log:     logger,
+		Log:     requestLog,
 		Authors: authorService,
 		Books:   bookService,
 		Tags:    tagService,
@@ -39,12 +39,12 @@ func Request(d *app.Deps, r *http.Request) *app.Request {
 
 // AuthorScope is a request scope with one domain service: the request id,
 // the request logger, the queries and the author service.
-func AuthorScope(d *app.Deps, r *http.Request) *app.AuthorService {
+func AuthorScope(d *app.Deps, r *http.Request) app.AuthorService {
 	session := app.ProvideSession(d)
 	dbtx := app.ProvideDBTX(d, session)
 	routedQueries := app.ProvideQueries(dbtx, session)
 	requestID := app.ProvideRequestID(r)
-	logger := app.ProvideRequestLogger(d, requestID)
-	authorService := app.NewAuthorService(routedQueries, dbtx, logger)
+	requestLog := app.ProvideRequestLogger(d, requestID)
+	authorService := app.NewAuthorService(routedQueries, dbtx, requestLog)
 	return authorService
 }
