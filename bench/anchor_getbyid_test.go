@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -35,10 +36,13 @@ const (
 //	pgx     the same SQL with QueryRow on a pgxpool.Pool (pgx's defaults
 //	        apart from MaxConns = clients)
 //
-// Both pools are warmed (every connection used) before timing. Each
-// iteration is a batch of batchPerClient queries per client; the figure is
-// tps, queries per second over all clients. It needs
-// $AQUILA_BENCH_PGBENCH_DSN and skips without it.
+// Both pools are open and warmed (every connection used) before timing.
+// Each iteration is a round: a batch of batchPerClient queries per client
+// for each contender, in an order rotated per round. It reports each
+// contender's tps (queries per second over all clients, the median over
+// the rounds) and the median per-round ratio aquila/pgx. It needs
+// $AQUILA_BENCH_PGBENCH_DSN and skips without it; $AQUILA_BENCH_ONLY runs
+// one contender.
 func BenchmarkGetByID(b *testing.B) {
 	dsn := os.Getenv(PgbenchDSNEnv)
 	if dsn == "" {
@@ -46,14 +50,50 @@ func BenchmarkGetByID(b *testing.B) {
 	}
 	ctx := context.Background()
 	accounts := countAccounts(b, dsn)
-	for _, name := range []string{"aquila", "pgx"} {
-		for _, clients := range clientCounts(b) {
-			pool, get := openGetByID(b, name, dsn, clients)
-			b.Run(fmt.Sprintf("%s/clients=%d", name, clients), func(b *testing.B) {
-				runClients(b, clients, accounts, func(aid int32) error { return get(ctx, aid) })
-			})
-			pool.Close()
-		}
+	for _, clients := range clientCounts(b) {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			type contender struct {
+				name string
+				get  func(context.Context, int32) error
+			}
+			var cs []contender
+			for _, name := range []string{"aquila", "pgx"} {
+				if only := os.Getenv(OnlyEnv); only != "" && only != name {
+					continue
+				}
+				pool, get := openGetByID(b, name, dsn, clients)
+				defer pool.Close()
+				cs = append(cs, contender{name, get})
+			}
+			rngs := make([]*rand.Rand, clients)
+			for c := range rngs {
+				rngs[c] = rand.New(rand.NewPCG(uint64(c), 0x5eed))
+			}
+			tps := map[string][]float64{}
+			var ratios []float64
+			for _, c := range cs { // warm-up: every connection used
+				batchClients(b, rngs, accounts, func(aid int32) error { return c.get(ctx, aid) })
+			}
+			round := 0
+			for b.Loop() {
+				got := map[string]float64{}
+				for i := range cs {
+					c := cs[(i+round)%len(cs)]
+					got[c.name] = batchClients(b, rngs, accounts, func(aid int32) error { return c.get(ctx, aid) })
+					tps[c.name] = append(tps[c.name], got[c.name])
+				}
+				if got["pgx"] > 0 && got["aquila"] > 0 {
+					ratios = append(ratios, got["aquila"]/got["pgx"])
+				}
+				round++
+			}
+			for _, c := range cs {
+				b.ReportMetric(medianFloat(tps[c.name]), c.name+"-tps")
+			}
+			if len(ratios) > 0 {
+				b.ReportMetric(medianFloat(ratios), "aquila/pgx")
+			}
+		})
 	}
 }
 
@@ -128,44 +168,32 @@ func openGetByID(b *testing.B, name, dsn string, clients int) (*pgxpool.Pool, fu
 	return nil, nil
 }
 
-// batchPerClient is how many queries each client runs per benchmark
-// iteration.
+// batchPerClient is how many queries each client runs per batch.
 const batchPerClient = 64
 
-// runClients runs get with random ids in [1, accounts] on clients
-// goroutines: every iteration of the benchmark loop is a batch of
-// batchPerClient calls per client, all clients at once, after an untimed
-// warm-up batch that uses every connection. It reports tps, calls per
-// second over all clients.
-func runClients(b *testing.B, clients int, accounts int32, get func(aid int32) error) {
+// batchClients runs get with random ids in [1, accounts] on one goroutine
+// per rng, batchPerClient calls each, and returns the calls per second.
+func batchClients(b *testing.B, rngs []*rand.Rand, accounts int32, get func(aid int32) error) float64 {
 	b.Helper()
-	rngs := make([]*rand.Rand, clients)
+	var wg sync.WaitGroup
+	errs := make([]error, len(rngs))
+	start := time.Now()
 	for c := range rngs {
-		rngs[c] = rand.New(rand.NewPCG(uint64(c), 0x5eed))
-	}
-	batch := func() {
-		var wg sync.WaitGroup
-		errs := make([]error, clients)
-		for c := range clients {
-			wg.Go(func() {
-				for range batchPerClient {
-					if err := get(1 + rngs[c].Int32N(accounts)); err != nil {
-						errs[c] = err
-						return
-					}
+		wg.Go(func() {
+			for range batchPerClient {
+				if err := get(1 + rngs[c].Int32N(accounts)); err != nil {
+					errs[c] = err
+					return
 				}
-			})
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				b.Fatal(err)
 			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	for _, err := range errs {
+		if err != nil {
+			b.Fatal(err)
 		}
 	}
-	batch() // warm-up
-	for b.Loop() {
-		batch()
-	}
-	b.ReportMetric(float64(b.N*clients*batchPerClient)/b.Elapsed().Seconds(), "tps")
+	return float64(len(rngs)*batchPerClient) / elapsed.Seconds()
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aquila-go/aquila/bench/internal/books"
 	"github.com/aquila-go/aquila/schema"
 )
 
@@ -58,8 +59,9 @@ type httpServer struct {
 //	aquila-nopipe  aquila serve -pipeline=false
 //	bare           httpbare: net/http + pgxpool + encoding/json
 //
-// Every server has a pool of 4 connections (aquila's pipeline keeps 2 more
-// for itself). Each iteration is a round in which the load generator runs
+// Every server has a pool of 4 connections; aquila's pipeline keeps its
+// own 4 (its default), on which this route's statements run while its
+// pool stays idle. Each iteration is a round in which the load generator runs
 // against every server for AQUILA_BENCH_HTTP_ROUND, in an order rotated
 // per round. It reports each server's median requests/s, p50 and p99, and
 // the median per-round ratios of aquila's requests/s to bare's.
@@ -83,7 +85,7 @@ func BenchmarkHTTP(b *testing.B) {
 		startHTTPServer(b, "aquila", filepath.Join(bin, "aquila"), aquilaArgs...),
 	}
 	// aquila serve migrated the database: fill it before the others start.
-	if err := FillBooks(context.Background(), dsn, pointBooks); err != nil {
+	if err := books.Fill(context.Background(), dsn); err != nil {
 		b.Fatal(err)
 	}
 	servers = append(servers,

@@ -2,8 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -13,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aquila-go/aquila/bench/internal/books"
 	"github.com/aquila-go/aquila/internal/db"
 	"github.com/aquila-go/aquila/postgres"
 	"github.com/aquila-go/aquila/schema"
@@ -35,7 +33,7 @@ const (
 )
 
 // pointBooks is how many books the point reads pick from.
-const pointBooks = 10_000
+const pointBooks = books.Count
 
 // sleepSQL is the slow statement of BenchmarkPointReadSlow.
 const sleepSQL = "SELECT pg_sleep($1::float8)"
@@ -48,7 +46,7 @@ func pointDSN(b *testing.B) string {
 		return dsn
 	}
 	dsn := tcpDSN(b, pg.URL(b, schema.FS))
-	if err := FillBooks(context.Background(), dsn, pointBooks); err != nil {
+	if err := books.Fill(context.Background(), dsn); err != nil {
 		b.Fatal(err)
 	}
 	return dsn
@@ -69,41 +67,6 @@ func tcpDSN(b *testing.B, dsn string) string {
 		u.Host = "127.0.0.1:" + u.Port()
 	}
 	return u.String()
-}
-
-// FillBooks inserts n books of one author (ids 1..n) into the reference
-// schema at dsn, unless it holds them already.
-func FillBooks(ctx context.Context, dsn string, n int) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	var have int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM "books"`).Scan(&have); err != nil {
-		return err
-	}
-	if have >= n {
-		return nil
-	}
-	var author int64
-	err = conn.QueryRow(ctx, `INSERT INTO "authors" ("name", "email") VALUES ('Point Reader', 'point@example.org') RETURNING "id"`).Scan(&author)
-	if err != nil {
-		return err
-	}
-	rows := make([][]any, n)
-	attrs := json.RawMessage(`{"award": "hugo", "series": "hainish"}`)
-	for i := range rows {
-		rows[i] = []any{int64(i + 1), author, fmt.Sprintf("978%010d", i+1), fmt.Sprintf("Book number %d", i+1),
-			time.Date(1960+i%60, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC), int32(999 + i%1000), int32(100 + i%900), attrs}
-	}
-	_, err = conn.CopyFrom(ctx, pgx.Identifier{"books"},
-		[]string{"id", "author_id", "isbn", "title", "published_on", "price_cents", "pages", "attributes"}, pgx.CopyFromRows(rows))
-	if err != nil {
-		return err
-	}
-	_, err = conn.Exec(ctx, `ANALYZE "books"`)
-	return err
 }
 
 // pointContender is one way to read a book by id.

@@ -64,9 +64,9 @@ func (rp *report) charts() map[string]chart {
 
 	var anchors []group
 	for _, c := range rp.plan.clients {
-		aq, _ := rp.res.median(getByIDName("aquila", c), "tps")
+		aq, _ := rp.res.median(getByIDName(c), "aquila-tps")
 		pb, _ := rp.res.median(pgbenchName(c), "tps")
-		px, _ := rp.res.median(getByIDName("pgx", c), "tps")
+		px, _ := rp.res.median(getByIDName(c), "pgx-tps")
 		anchors = append(anchors, group{title: "get-by-id, " + itoa(c) + " clients", bars: []bar{
 			{label: "aquila", value: nonZero(aq), aquila: true},
 			{label: "pgbench -S", value: pb / aq},

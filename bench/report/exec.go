@@ -69,7 +69,8 @@ func placeholderEnv(e string) string {
 	k, _, _ := strings.Cut(e, "=")
 	switch k {
 	case "DATABASE_URL", "AQUILA_BENCH_PGBENCH_DSN", "AQUILA_BENCH_COPY_DSN", "AQUILA_BENCH_PEERS_DSN",
-		"AQUILA_BENCH_SEED_DSN", "PGHOST", "PGPORT", "PGPASSWORD", "PGSSLMODE":
+		"AQUILA_BENCH_SEED_DSN", "AQUILA_BENCH_POINT_DSN", "AQUILA_BENCH_HTTP_DSN", "AQUILA_BENCH_HTTP_BIN",
+		"AQUILA_BENCH_HTTP_PROFILE", "PGHOST", "PGPORT", "PGPASSWORD", "PGSSLMODE":
 		return k + "=$" + k
 	case "AQUILA_BENCH_CLIENTS":
 		if strings.Contains(e, ",") {

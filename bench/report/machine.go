@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // machine describes where the benchmarks ran.
@@ -18,6 +19,11 @@ type machine struct {
 	os        string
 	kernel    string
 	goVersion string
+
+	// fsync of 8 KiB in the embedded server's directory, measured at the
+	// start of the run (zero for a DATABASE_URL server).
+	fsyncMedian, fsyncWorst time.Duration
+	fsyncErr                error
 }
 
 func readMachine(ctx context.Context) machine {

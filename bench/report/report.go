@@ -20,6 +20,7 @@ type report struct {
 	dirty      bool
 	loadBefore string
 	loadAfter  string
+	share      machineShare // who kept the CPUs busy during the run
 	profile    string
 	elapsed    time.Duration
 
@@ -53,6 +54,7 @@ func (rp *report) write() error {
 	rp.seedSection()
 	rp.peersSection()
 	rp.anchorsSection()
+	rp.pipelineSection()
 	rp.commandsSection()
 	rp.methodSection()
 	if err := os.WriteFile(out, []byte(rp.b.String()), 0o644); err != nil {
@@ -135,7 +137,7 @@ func (rp *report) targets() {
 	rp.p("| each efectn operation: ≤ %.0f allocations above raw pgx | %s | %s |", targetVsPgxAllocs, strings.Join(allocParts, ", "), mark(metAllocs))
 	rp.p("| each efectn operation: faster than GORM, bun and sqlx (closest of them / aquila) | %s | %s |", strings.Join(ormParts, ", "), mark(metORMs))
 	if bs := rp.bulkSummary(); bs.present {
-		rp.p("| bulk create 10 000 rows: ≥ %.0f× faster than the fastest peer's bulk API | %s is %s slower | %s |", targetBulk, bs.fastest, fmtFactor(bs.factor), mark(bs.met))
+		rp.p("| bulk create 10 000 rows: ≥ %.0f× faster than the fastest peer's bulk API (GORM, bun, sqlx, raw pgx CopyFrom) | %s / aquila = %s | %s |", targetBulk, bs.fastest, fmtFactor(bs.factor), mark(bs.met))
 	} else {
 		rp.p("| bulk create 10 000 rows: ≥ %.0f× faster than the fastest peer's bulk API | not measured | ❌ not met |", targetBulk)
 	}
@@ -146,6 +148,7 @@ func (rp *report) targets() {
 		rp.p("| … and ≥ %.0f %% of raw pgx's peak (pgxpool) | %.0f %% (%s vs %s tps) | %s |",
 			targetVsPgxPeak*100, g.vsPgx*100, fmtInt(g.aquilaPeak), fmtInt(g.pgxPeak), mark(g.metPgx))
 	}
+	rp.pipelineTargets()
 	rp.p("")
 	if _, n := rp.res.median("SeedFilter/clauses=1", "ns/op"); n == 0 {
 		rp.p("A ✗ after a figure marks the operation that misses its target. The dynamic-filter rows of the seed are a **gap**: see below.")
@@ -178,6 +181,17 @@ func (rp *report) machineSection() {
 	rp.p("| PostgreSQL | %s |", rp.server.version)
 	rp.p("| server | %s |", rp.srv.describe())
 	rp.p("| load average (1, 5, 15 min) before / after | %s / %s |", rp.loadBefore, rp.loadAfter)
+	if sh := rp.share; sh.busy > 0 {
+		rp.p("| CPU time during the run (/proc/stat; %d cores) | busy %s: this run's processes (report, test binaries, "+
+			"pgbench, servers, PostgreSQL) %s, other processes %s |", m.cores, fmtPct(sh.busy), fmtPct(sh.ours), fmtPct(sh.others))
+	}
+	switch {
+	case m.fsyncErr != nil:
+		rp.p("| fsync of 8 KiB in the server's directory | not measured: %v |", m.fsyncErr)
+	case m.fsyncMedian > 0:
+		rp.p("| fsync of 8 KiB in the server's directory, at the start (50 times) | median %s, slowest %s |",
+			fmtNs(float64(m.fsyncMedian)), fmtNs(float64(m.fsyncWorst)))
+	}
 	rp.p("")
 	rp.p("Server settings, read back from the server (`current_setting`), the same for every contender:")
 	rp.p("")
@@ -190,7 +204,7 @@ func (rp *report) machineSection() {
 	if rp.srv.embedded {
 		rp.p("Durability: `fsync` and `full_page_writes` are on (crash safe); `synchronous_commit=off` lets a commit " +
 			"return before its WAL reaches the disk, so single-row writes measure the client and the server's CPU rather " +
-			"than the flush latency of a disk shared with other engineers' builds (0.4–3.4 ms per flush on this machine). " +
+			"than the flush latency of the disk (measured above). " +
 			"It applies to every contender alike; the benchmark tables have autovacuum off so that a vacuum triggered by one " +
 			"contender does not land in the next one's measurement.")
 	} else {
@@ -348,7 +362,8 @@ func (rp *report) anchorsSection() {
 	rp.p("The statement of `pgbench -S` (`SELECT abalance FROM pgbench_accounts WHERE aid = $1`, aid uniform) on the same "+
 		"server and table (pgbench scale %d, %s rows), at each client count: pgbench with `-j min(clients, cores)`; "+
 		"aquila's sqlc query on the pool of `postgres.Open` and raw pgx `QueryRow` on a `pgxpool.Pool`, one goroutine "+
-		"and one connection per client (`BenchmarkGetByID` in [anchor_getbyid_test.go](anchor_getbyid_test.go)). "+
+		"and one connection per client, the two alternating batch by batch in one run (`BenchmarkGetByID` in "+
+		"[anchor_getbyid_test.go](anchor_getbyid_test.go)). "+
 		"Throughput in transactions per second; the Go client and pgbench share the 2 cores with the server.",
 		rp.plan.scale, fmtInt(float64(rp.plan.scale)*100000))
 	rp.p("")
@@ -358,8 +373,8 @@ func (rp *report) anchorsSection() {
 	rp.p("|---:|---:|---:|---:|---:|---:|")
 	for _, c := range rp.plan.clients {
 		pb, _ := rp.res.median(pgbenchName(c), "tps")
-		aq, _ := rp.res.median(getByIDName("aquila", c), "tps")
-		px, _ := rp.res.median(getByIDName("pgx", c), "tps")
+		aq, _ := rp.res.median(getByIDName(c), "aquila-tps")
+		px, _ := rp.res.median(getByIDName(c), "pgx-tps")
 		rp.p("| %d | %s | %s | %s | %s | %s |", c, fmtInt(pb), fmtInt(aq), fmtInt(px), fmtPct(aq/pb), fmtPct(aq/px))
 	}
 	g := rp.getByIDSummary()
@@ -506,14 +521,15 @@ func (rp *report) methodSection() {
 		"time); COPY %s, start-up %s, per repetition.", rp.plan.microTime, rp.plan.dbTime, rp.plan.getTime,
 		rp.plan.pgbenchSecs, rp.plan.pgbenchGoal, rp.plan.copyIters, rp.plan.startIters)
 	var ph []string
-	for _, k := range []string{"build test binaries", "pgbench -i, COPY table", "seed", "peers", "get-by-id", "COPY", "start-up", "CPU profile"} {
+	for _, k := range []string{"build test binaries", "pgbench -i, COPY table", "point-read and HTTP databases, HTTP programs",
+		"seed", "peers", "get-by-id", "COPY", "start-up", "pipeline", "http", "CPU profile", "HTTP CPU profiles"} {
 		if d, ok := rp.phases[k]; ok {
 			ph = append(ph, fmt.Sprintf("%s %s", k, d.Round(time.Second)))
 		}
 	}
 	rp.p("- Wall time by phase (all repetitions): %s.", strings.Join(ph, ", "))
-	rp.p("- The machine is shared (2 cores, other engineers build and test on it): absolute times move from run to run; " +
-		"the ratios between contenders that ran back to back are the figures to quote.")
+	rp.p("- Other processes used %s of the machine's CPU time during the run (measured, above): absolute times move "+
+		"from run to run; the ratios between contenders that ran back to back are the figures to quote.", fmtPct(rp.share.others))
 	rp.p("- Update writes a row that exists and every contender checks that exactly one row changed (efectn's raw and " +
 		"sqlc variants updated id 0). Read checks nothing but the error; ReadSlice checks it got 100 rows; bulk " +
 		"operations check the row count.")

@@ -24,15 +24,23 @@ type plan struct {
 	psqlCopies  int    // psql \copy runs per repetition (their median counts)
 	copyIters   string // BulkCreate iterations per repetition
 	startIters  string // start-up iterations per repetition
+
+	pgbenchPipeSecs int    // pgbench -T of each GetBook run
+	pointRound      string // how long each point-read contender runs per round
+	pointRounds     string // point-read rounds per repetition (-test.benchtime)
+	httpRound       string // how long the load generator runs per server and round
+	httpRounds      string // HTTP rounds per repetition (-test.benchtime)
 }
 
 func newPlan(quick bool) plan {
 	if quick {
 		return plan{microTime: "30ms", dbTime: "50ms", getTime: "150ms", pgbenchSecs: 1, pgbenchGoal: 0.4,
-			scale: 1, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 1, copyIters: "3x", startIters: "3x"}
+			scale: 1, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 1, copyIters: "3x", startIters: "3x",
+			pgbenchPipeSecs: 1, pointRound: "100ms", pointRounds: "1x", httpRound: "500ms", httpRounds: "1x"}
 	}
 	return plan{microTime: "500ms", dbTime: "1s", getTime: "2s", pgbenchSecs: 3, pgbenchGoal: 3,
-		scale: 10, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 5, copyIters: "20x", startIters: "20x"}
+		scale: 10, clients: []int{1, 2, 4, 8, 16}, psqlCopies: 5, copyIters: "20x", startIters: "20x",
+		pgbenchPipeSecs: 2, pointRound: "300ms", pointRounds: "2x", httpRound: "1s", httpRounds: "2x"}
 }
 
 // Databases the report creates on the server.
@@ -57,6 +65,7 @@ type run struct {
 	// rootInjector: the root package has BenchmarkRequestInjector (found
 	// by build; the seed phase runs it every repetition).
 	rootInjector bool
+	httpProf     map[string]string // pprof top of each aquila server under the HTTP load
 	started      time.Time
 	phases       map[string]time.Duration // wall time per phase, all repetitions
 }
@@ -79,6 +88,7 @@ func runReport(ctx context.Context, o options) error {
 		res: newResults(), raw: map[string]*strings.Builder{}, started: time.Now(), phases: map[string]time.Duration{}}
 	mach := readMachine(ctx)
 	loadBefore := loadAverage()
+	cpuBefore := sampleCPU()
 	commit, dirty := gitDescribe(ctx)
 
 	logf("starting the database")
@@ -87,6 +97,9 @@ func runReport(ctx context.Context, o options) error {
 		return err
 	}
 	x.srv = srv
+	if srv.embedded {
+		mach.fsyncMedian, mach.fsyncWorst, mach.fsyncErr = fsyncLatency(srv.dir, 50)
+	}
 	defer func() {
 		if err := srv.stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "report: stop server:", err)
@@ -106,9 +119,14 @@ func runReport(ctx context.Context, o options) error {
 		return err
 	}
 	x.phases["pgbench -i, COPY table"] = time.Since(t0)
+	t0 = time.Now()
+	if err := x.setupPipeline(ctx); err != nil {
+		return err
+	}
+	x.phases["point-read and HTTP databases, HTTP programs"] = time.Since(t0)
 	defer func() {
 		if !srv.embedded {
-			for _, db := range []string{pgbenchDB, copyDB, peersDB, seedDB} {
+			for _, db := range []string{pgbenchDB, copyDB, peersDB, seedDB, pointDB, httpDB} {
 				srv.dropDB(context.Background(), db)
 			}
 		}
@@ -128,7 +146,7 @@ func runReport(ctx context.Context, o options) error {
 			run  func(context.Context, int) error
 		}{
 			{"seed", x.seed}, {"peers", x.peers}, {"get-by-id", x.getByID},
-			{"COPY", x.copyAnchor}, {"start-up", x.startup},
+			{"COPY", x.copyAnchor}, {"start-up", x.startup}, {"pipeline", x.pipelinePhase}, {"http", x.httpPhase},
 		} {
 			t0 := time.Now()
 			if err := phase.run(ctx, rep); err != nil {
@@ -142,10 +160,14 @@ func runReport(ctx context.Context, o options) error {
 	if profile != "" {
 		x.phases["CPU profile"] = time.Since(t0)
 	}
+	t0 = time.Now()
+	x.httpProf = x.httpProfiles(ctx)
+	x.phases["HTTP CPU profiles"] = time.Since(t0)
 
 	rep := report{
 		run: x, machine: mach, server: info, commit: commit, dirty: dirty,
 		loadBefore: loadBefore, loadAfter: loadAverage(), profile: profile,
+		share:   shareBetween(cpuBefore, sampleCPU(), time.Since(x.started)),
 		elapsed: time.Since(x.started),
 	}
 	return rep.write()

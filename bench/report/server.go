@@ -22,9 +22,8 @@ import (
 // every contender. Durability: fsync and full_page_writes stay on (crash
 // safe); synchronous_commit=off lets a commit return before its WAL is
 // flushed, so that single-row writes measure the client and the server's
-// CPU rather than the latency of a shared disk (on this machine a flush
-// costs 0.4–3.4 ms depending on other engineers' builds), the same way for
-// every contender.
+// CPU rather than the latency of a shared disk (the report measures it),
+// the same way for every contender.
 func serverSettings() map[string]string {
 	return map[string]string{
 		"synchronous_commit": "off",
@@ -166,10 +165,24 @@ func (s *server) tool(name string) (string, error) {
 	return exec.LookPath(name)
 }
 
+// tcpDSN is the admin DSN pointed at database over TCP on 127.0.0.1,
+// where the embedded server listens too; a DATABASE_URL server's as given.
+func (s *server) tcpDSN(database string) string {
+	if s.local != nil {
+		return s.local.DSN(database)
+	}
+	return s.dsn(database)
+}
+
 // libpqEnv returns PG* variables that point libpq programs (pgbench, psql)
 // at database on the server, the way the Go clients connect.
 func (s *server) libpqEnv(database string) ([]string, error) {
-	cfg, err := pgconn.ParseConfig(s.dsn(database))
+	return s.libpqEnvDSN(s.dsn(database), database)
+}
+
+// libpqEnvDSN is libpqEnv for dsn, a DSN of database.
+func (s *server) libpqEnvDSN(dsn, database string) ([]string, error) {
+	cfg, err := pgconn.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,8 @@ func (x *run) opSummary(op string) opSummary {
 	return s
 }
 
-// bulkSummary compares aquila's bulk create with the fastest ORM's.
+// bulkSummary compares aquila's bulk create with the fastest peer's: the
+// ORMs' bulk APIs and raw pgx's CopyFrom (on a connection and on a pool).
 type bulkSummary struct {
 	fastest string
 	factor  float64 // fastest ORM time / aquila time
@@ -72,7 +73,7 @@ func (x *run) bulkSummary() bulkSummary {
 		return s
 	}
 	best := math.Inf(1)
-	for _, o := range ormPeers() {
+	for _, o := range append(ormPeers(), "pgx", "pgxpool") {
 		if m, n := x.res.median(op, o+"-ns/op"); n > 0 && m < best {
 			best, s.fastest = m, o
 		}
@@ -116,17 +117,17 @@ type getByIDSummary struct {
 	present                          bool
 }
 
-func getByIDName(contender string, clients int) string {
-	return "GetByID/" + contender + "/clients=" + itoa(clients)
-}
+// getByIDName is BenchmarkGetByID's result at a client count; each
+// contender's throughput is its unit "<contender>-tps".
+func getByIDName(clients int) string { return "GetByID/clients=" + itoa(clients) }
 
 func (x *run) getByIDSummary() getByIDSummary {
 	var s getByIDSummary
 	for _, c := range x.plan.clients {
-		if v, n := x.res.median(getByIDName("aquila", c), "tps"); n > 0 && v > s.aquilaPeak {
+		if v, n := x.res.median(getByIDName(c), "aquila-tps"); n > 0 && v > s.aquilaPeak {
 			s.aquilaPeak, s.aquilaBestClients = v, c
 		}
-		if v, n := x.res.median(getByIDName("pgx", c), "tps"); n > 0 && v > s.pgxPeak {
+		if v, n := x.res.median(getByIDName(c), "pgx-tps"); n > 0 && v > s.pgxPeak {
 			s.pgxPeak = v
 		}
 		if v, n := x.res.median(pgbenchName(c), "tps"); n > 0 && v > s.pgbenchPeak {
