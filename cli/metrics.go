@@ -68,11 +68,7 @@ func (c pipelineCollector) descs() []*prometheus.Desc {
 }
 
 // Describe implements prometheus.Collector.
-func (c pipelineCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range c.descs() {
-		ch <- d
-	}
-}
+func (c pipelineCollector) Describe(ch chan<- *prometheus.Desc) { describe(ch, c.descs()) }
 
 // Collect implements prometheus.Collector.
 func (c pipelineCollector) Collect(ch chan<- prometheus.Metric) {
@@ -108,8 +104,11 @@ func (c poolCollector) descs() []*prometheus.Desc {
 }
 
 // Describe implements prometheus.Collector.
-func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range c.descs() {
+func (c poolCollector) Describe(ch chan<- *prometheus.Desc) { describe(ch, c.descs()) }
+
+// describe sends descs.
+func describe(ch chan<- *prometheus.Desc, descs []*prometheus.Desc) {
+	for _, d := range descs {
 		ch <- d
 	}
 }

@@ -394,15 +394,7 @@ func TestPipelineAvoidsStalledConnection(t *testing.T) {
 	// Concurrent statements now all go to the other connection, although
 	// the stalled one often has fewer in flight: none waits for the lock
 	// (recv fails the test after 30 s if one does).
-	echoes := make([]<-chan result, 50)
-	for i := range echoes {
-		echoes[i] = goEcho(bg, p, int32(i), "fast")
-	}
-	for i, ch := range echoes {
-		if r := recv(t, ch); r.err != nil || r.n != int32(i) {
-			t.Fatalf("echo %d = %+v", i, r)
-		}
-	}
+	echoAll(t, p, 50)
 	release()
 	if err := recv(t, blocked); err != nil {
 		t.Fatal(err)
@@ -427,15 +419,7 @@ func TestPipelineAvoidsKnownSlowStatement(t *testing.T) {
 	_, release = lockRow(t, pool, 1)
 	blocked := goExec(bg, p, sqlBump, int64(1))
 	waitFor(t, "the blocked UPDATE in flight", func() bool { return p.Stat().InFlight == 1 })
-	echoes := make([]<-chan result, 50)
-	for i := range echoes {
-		echoes[i] = goEcho(bg, p, int32(i), "fast")
-	}
-	for i, ch := range echoes {
-		if r := recv(t, ch); r.err != nil || r.n != int32(i) {
-			t.Fatalf("echo %d = %+v", i, r)
-		}
-	}
+	echoAll(t, p, 50)
 	release()
 	if err := recv(t, blocked); err != nil {
 		t.Fatal(err)
@@ -583,6 +567,21 @@ func TestPipelineConcurrentCallers(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// echoAll runs n echoes on p at once; each must return its own values
+// (recv fails the test after 30 s if one does not return).
+func echoAll(t *testing.T, p *postgres.Pipeline, n int) {
+	t.Helper()
+	echoes := make([]<-chan result, n)
+	for i := range echoes {
+		echoes[i] = goEcho(context.Background(), p, int32(i), "fast")
+	}
+	for i, ch := range echoes {
+		if r := recv(t, ch); r.err != nil || r.n != int32(i) || r.s != "fast" {
+			t.Fatalf("echo %d = %+v", i, r)
+		}
 	}
 }
 

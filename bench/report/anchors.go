@@ -122,14 +122,19 @@ func (x *run) getByID(ctx context.Context, rep int) error {
 			"-test.bench", "^BenchmarkGetByID$", "-test.benchtime", x.plan.getTime)
 		return err
 	}
-	first, second := runPgbench, runGo
+	return alternate(rep, runPgbench, runGo)
+}
+
+// alternate runs a then b in even repetitions and b then a in odd ones, so
+// that neither always runs on the machine the other left behind.
+func alternate(rep int, a, b func() error) error {
 	if rep%2 == 1 {
-		first, second = runGo, runPgbench
+		a, b = b, a
 	}
-	if err := first(); err != nil {
+	if err := a(); err != nil {
 		return err
 	}
-	return second()
+	return b()
 }
 
 func pgbenchName(clients int) string { return fmt.Sprintf("Pgbench/clients=%d", clients) }
@@ -190,14 +195,7 @@ func (x *run) copyAnchor(ctx context.Context, rep int) error {
 			"-test.bench", "^BenchmarkCopyAnchor$", "-test.benchtime", x.plan.copyIters)
 		return err
 	}
-	first, second := runPsql, runGo
-	if rep%2 == 1 {
-		first, second = runGo, runPsql
-	}
-	if err := first(); err != nil {
-		return err
-	}
-	return second()
+	return alternate(rep, runPsql, runGo)
 }
 
 // psqlTime reads psql's "Time: 12.345 ms" (\timing).

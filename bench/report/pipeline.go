@@ -132,14 +132,7 @@ func (x *run) pipelinePhase(ctx context.Context, rep int) error {
 			"-test.bench", "^BenchmarkPointRead(Slow)?$", "-test.benchtime", x.plan.pointRounds)
 		return err
 	}
-	first, second := runPgbench, runGo
-	if rep%2 == 1 {
-		first, second = runGo, runPgbench
-	}
-	if err := first(); err != nil {
-		return err
-	}
-	return second()
+	return alternate(rep, runPgbench, runGo)
 }
 
 func pgbenchGetBookName(pipelined bool, clients int) string {
