@@ -214,7 +214,8 @@ func (rp *report) machineSection() {
 	if !rp.server.socket {
 		conn = "TCP"
 	}
-	rp.p("Every client — aquila, raw pgx, GORM, bun, sqlx, pgbench and psql — connects through %s.", conn)
+	rp.p("In sections 1 to 3 every client — aquila, raw pgx, GORM, bun, sqlx, pgbench and psql — connects through %s; "+
+		"in sections 4 and 5 (point reads, pgbench's GetBook runs, the HTTP servers) every client connects over TCP on 127.0.0.1.", conn)
 	rp.p("")
 }
 
