@@ -415,8 +415,10 @@ func (p *Pipeline) pick() (best *pipeConn, live bool) {
 
 // dispatchWaiting moves queued callers onto c while it has room; a reader
 // calls it after a result made room, and connect for a new connection.
+// A connection running a statement known to be slow takes none: the
+// reader of another, or its own once the slow one is answered, will.
 func (p *Pipeline) dispatchWaiting(c *pipeConn) {
-	for c.inflight.Load() < int32(p.cfg.MaxDepth) {
+	for c.inflight.Load() < int32(p.cfg.MaxDepth) && c.slow.Load() == 0 {
 		p.mu.Lock()
 		if len(p.waiting) == 0 {
 			p.waiting = nil

@@ -132,6 +132,8 @@ func (c *pipeConn) connect(ctx context.Context) error {
 	c.wake, c.quit = make(chan struct{}, 1), make(chan struct{})
 	c.rd = pipeReading{fe: hc.Frontend, tags: map[string]pgconn.CommandTag{}}
 	c.progress.Store(p.now())
+	c.busyUntil.Store(p.now())
+	c.slow.Store(0)
 	c.live.Store(true)
 	p.wg.Add(1)
 	go c.loop(c.wake, c.quit)
