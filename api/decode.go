@@ -16,10 +16,10 @@ import (
 // MaxBodyBytes limits a body read by DecodeJSON.
 const MaxBodyBytes = 1 << 20
 
-// CheckMediaType returns the media type of r's body when it is one of
+// ValidateMediaType returns the media type of r's body when it is one of
 // types, the first of types when no Content-Type is set, and a 415 *Error
 // otherwise.
-func CheckMediaType(r *http.Request, types ...string) (string, error) {
+func ValidateMediaType(r *http.Request, types ...string) (string, error) {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return types[0], nil
@@ -43,7 +43,7 @@ func CheckMediaType(r *http.Request, types ...string) (string, error) {
 // string, a wrong media type or a too-large body are *Errors naming what is
 // wrong.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if _, err := CheckMediaType(r, "application/json"); err != nil {
+	if _, err := ValidateMediaType(r, "application/json"); err != nil {
 		return err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
@@ -56,7 +56,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 // decodeStrict checks the text of one JSON document and decodes it into v,
 // rejecting unknown fields and trailing data.
 func decodeStrict(doc []byte, v any) error {
-	if err := checkText(doc); err != nil {
+	if err := validateJSONText(doc); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))

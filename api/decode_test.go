@@ -67,7 +67,7 @@ func notesMux(t *testing.T, pool *pgxpool.Pool) *api.Mux {
 		return api.WriteJSON(w, r, http.StatusCreated, map[string]int{"created": i})
 	})
 	m.Handle("GET /notes", func(w http.ResponseWriter, r *http.Request) error {
-		v, err := api.CheckParams(r, "title")
+		v, err := api.ValidateParams(r, "title")
 		if err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@
 // data, too-large bodies, wrong media types and — in every string, object
 // keys and nested values included — invalid UTF-8 and U+0000, which
 // PostgreSQL cannot store and encoding/json would otherwise replace
-// silently; QueryValues and CheckParams do the same for the query string
+// silently; QueryValues and ValidateParams do the same for the query string
 // and reject malformed pairs and unknown parameters. Each of these errors
 // names the field (a JSON path such as attributes.lang or records[3].title,
 // or the query parameter).

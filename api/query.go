@@ -12,7 +12,7 @@ import (
 // QueryValues parses r's query string strictly. r.URL.Query() silently
 // drops malformed pairs (e.g. ones containing ';'), which would turn a
 // filter the client asked for into no filter at all; here they are a 400.
-// Every name and value must be valid UTF-8 without U+0000 (CheckText),
+// Every name and value must be valid UTF-8 without U+0000 (ValidateText),
 // after percent-decoding.
 func QueryValues(r *http.Request) (url.Values, error) {
 	v, err := url.ParseQuery(r.URL.RawQuery)
@@ -24,7 +24,7 @@ func QueryValues(r *http.Request) (url.Values, error) {
 			return nil, &Error{Code: CodeInvalid, Message: "query parameter name " + problem}
 		}
 		for _, s := range vs {
-			if err := CheckText(k, s); err != nil {
+			if err := ValidateText(k, s); err != nil {
 				return nil, err
 			}
 		}
@@ -32,22 +32,22 @@ func QueryValues(r *http.Request) (url.Values, error) {
 	return v, nil
 }
 
-// CheckParams parses r's query string as QueryValues does and rejects
-// parameters outside allowed (query.CheckNames: the first unknown one is
+// ValidateParams parses r's query string as QueryValues does and rejects
+// parameters outside allowed (query.ValidateNames: the first unknown one is
 // named, with the nearest allowed name and the list of them).
-func CheckParams(r *http.Request, allowed ...string) (url.Values, error) {
+func ValidateParams(r *http.Request, allowed ...string) (url.Values, error) {
 	v, err := QueryValues(r)
 	if err != nil {
 		return nil, err
 	}
-	if err := query.CheckNames(v, allowed...); err != nil {
+	if err := query.ValidateNames(v, allowed...); err != nil {
 		return nil, ParamError(err)
 	}
 	return v, nil
 }
 
 // ParamError turns a *query.ParamError (from query.Endpoint.Parse or
-// query.CheckNames) into a 400 naming the parameter, with its suggestion
+// query.ValidateNames) into a 400 naming the parameter, with its suggestion
 // and what is allowed in the message and as data (Error.Allowed,
 // Error.Suggest); other errors are returned unchanged.
 func ParamError(err error) error {

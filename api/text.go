@@ -12,11 +12,11 @@ import (
 // refuse it) and invalid UTF-8, including a JSON escape of a lone UTF-16
 // surrogate (encoding/json turns both into U+FFFD).
 
-// CheckText returns a 400 *Error naming field when s holds U+0000 or is
+// ValidateText returns a 400 *Error naming field when s holds U+0000 or is
 // not valid UTF-8. DecodeJSON, Records and QueryValues apply it to every
 // string they return; use it for text that reaches a handler another way
 // (a path value, a header).
-func CheckText(field, s string) error {
+func ValidateText(field, s string) error {
 	if problem := textProblem(s); problem != "" {
 		return &Error{Code: CodeInvalid, Field: field, Message: problem}
 	}
@@ -33,11 +33,11 @@ func textProblem(s string) string {
 	return ""
 }
 
-// checkText returns an *Error naming the first string (a value or an
+// validateJSONText returns an *Error naming the first string (a value or an
 // object key, at any depth) of the JSON document doc that is not valid
 // UTF-8 or holds U+0000 or a lone surrogate escape. It returns nil for a
 // document it cannot parse: the JSON decoder reports that.
-func checkText(doc []byte) error {
+func validateJSONText(doc []byte) error {
 	if utf8.Valid(doc) && !suspectEscape(doc) {
 		return nil
 	}

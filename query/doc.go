@@ -74,7 +74,7 @@
 // for title.contains or title__icontains, price_cents[ge] for
 // price_cents_gte, order for sort, limit for per_page, after for cursor,
 // order=-price_cents for order=price_cents:desc, and small typos.
-// CheckNames does the same for handlers with a fixed set of parameters.
+// ValidateNames does the same for handlers with a fixed set of parameters.
 //
 //	ep, err := query.NewEndpoint(books, query.EndpointConfig{
 //		Filters: []query.Filter{

@@ -129,7 +129,7 @@ func TestParseRejects(t *testing.T) {
 	}
 }
 
-func TestNewEndpointChecksConfig(t *testing.T) {
+func TestNewEndpointValidatesConfig(t *testing.T) {
 	t.Parallel()
 	c := newFixture(t)
 	ok := booksEndpoint()
@@ -255,15 +255,15 @@ func TestParseTeaches(t *testing.T) {
 	}
 }
 
-func TestCheckNames(t *testing.T) {
+func TestValidateNames(t *testing.T) {
 	t.Parallel()
-	if err := query.CheckNames(mustQuery(t, "limit=1&after=x"), "after", "limit"); err != nil {
+	if err := query.ValidateNames(mustQuery(t, "limit=1&after=x"), "after", "limit"); err != nil {
 		t.Fatal(err)
 	}
 	for raw, suggest := range map[string]string{
 		"per_page=5": "limit", "limt=5": "limit", "cursor=x": "after", "sort=name": "", "colour=red": "",
 	} {
-		err := query.CheckNames(mustQuery(t, raw+"&limit=1"), "after", "limit")
+		err := query.ValidateNames(mustQuery(t, raw+"&limit=1"), "after", "limit")
 		var pe *query.ParamError
 		if !errors.As(err, &pe) || !errors.Is(err, query.ErrUnknownParam) {
 			t.Fatalf("%q: %v", raw, err)

@@ -120,7 +120,7 @@ func TestBuildErrors(t *testing.T) {
 	}
 }
 
-func TestNewTableChecksFields(t *testing.T) {
+func TestNewTableValidatesFields(t *testing.T) {
 	t.Parallel()
 	cat, err := library.New()
 	if err != nil {

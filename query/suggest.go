@@ -215,11 +215,11 @@ func nearestName(key string, names []string, rename func(string) string) string 
 	return ""
 }
 
-// CheckNames rejects the first parameter of v (in sorted order) that is
+// ValidateNames rejects the first parameter of v (in sorted order) that is
 // not one of allowed, with a *ParamError wrapping ErrUnknownParam that
 // lists allowed and suggests the nearest name. It is for handlers whose
 // parameters are fixed, such as a plain list with only limit and after.
-func CheckNames(v url.Values, allowed ...string) error {
+func ValidateNames(v url.Values, allowed ...string) error {
 	keys := make([]string, 0, len(v))
 	for k := range v {
 		if !slices.Contains(allowed, k) {

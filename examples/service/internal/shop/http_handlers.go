@@ -36,7 +36,7 @@ func (h *Handler) getCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listCustomers(w http.ResponseWriter, r *http.Request) error {
-	v, err := api.CheckParams(r, "after", "limit")
+	v, err := api.ValidateParams(r, "after", "limit")
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (h *Handler) customerOrders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := api.CheckParams(r, "after", "limit")
+	v, err := api.ValidateParams(r, "after", "limit")
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (h *Handler) createProduct(w http.ResponseWriter, r *http.Request) error {
 // importProducts streams an NDJSON body (or a JSON array) of products into
 // one COPY: all are written or none.
 func (h *Handler) importProducts(w http.ResponseWriter, r *http.Request) error {
-	mt, err := api.CheckMediaType(r, "application/x-ndjson", "application/json")
+	mt, err := api.ValidateMediaType(r, "application/x-ndjson", "application/json")
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (h *Handler) getProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listProducts(w http.ResponseWriter, r *http.Request) error {
-	v, err := api.CheckParams(r, "after", "tag", "limit")
+	v, err := api.ValidateParams(r, "after", "tag", "limit")
 	if err != nil {
 		return err
 	}
