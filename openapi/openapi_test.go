@@ -12,8 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgtype"
 
-	"github.com/aquila-go/aquila/internal/catalog"
-	"github.com/aquila-go/aquila/internal/db"
+	"github.com/aquila-go/aquila/internal/library"
+	"github.com/aquila-go/aquila/internal/library/db"
 	"github.com/aquila-go/aquila/openapi"
 	"github.com/aquila-go/aquila/openapi/openapitest"
 	"github.com/aquila-go/aquila/query"
@@ -87,14 +87,14 @@ type errorBody struct {
 }
 
 // booksDescription is the description of a books list endpoint on the
-// reference catalog (metadata only: no database).
+// test library (metadata only: no database).
 func booksDescription(t *testing.T) *query.Description {
 	t.Helper()
-	cat, err := catalog.New()
+	lib, err := library.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := query.NewSchema(cat.Registry, query.SchemaConfig{CursorKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef")}})
+	s, err := query.NewSchema(lib.Registry, query.SchemaConfig{CursorKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef")}})
 	if err != nil {
 		t.Fatal(err)
 	}

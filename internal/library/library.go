@@ -4,7 +4,7 @@
 // and indexes of two methods; the goose migration that creates it (FS);
 // a service's sqlc queries on it, generated with the replica-routed
 // Querier and the statement list into library/db; and a typed binding of
-// books. The tests of model, query and postgres use it instead of the
+// books. The tests of model, query, postgres and openapi use it instead of the
 // reference service's catalog, so that a change to a service cannot break
 // them. Nothing else imports it.
 package library
