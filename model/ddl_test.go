@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aquila-go/aquila/internal/library"
 	"github.com/aquila-go/aquila/model"
 )
 
@@ -47,8 +48,17 @@ func TestDDLGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			create, drop := tc.reg.CreateStatements(), tc.reg.DropStatements()
-			golden(t, tc.name+".create.sql", model.Script(create))
-			golden(t, tc.name+".drop.sql", model.Script(drop))
+			if tc.name == "library" {
+				// The library's golden file is its goose migration.
+				want, err := library.FS.ReadFile(library.Migration)
+				script := "-- +goose Up\n" + model.Script(create) + "\n-- +goose Down\n" + model.Script(drop)
+				if err != nil || script != string(want) {
+					t.Errorf("internal/library/%s differs from the generated DDL (go test -update in internal/library accepts it): %v\n%s", library.Migration, err, script)
+				}
+			} else {
+				golden(t, tc.name+".create.sql", model.Script(create))
+				golden(t, tc.name+".drop.sql", model.Script(drop))
+			}
 
 			ctx := context.Background()
 			pool := pg.Pool(t, nil)

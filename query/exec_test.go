@@ -37,8 +37,8 @@ func seed(t *testing.T, pool *pgxpool.Pool) *seeded {
 	s := &seeded{pool: pool, tags: map[string]int64{}}
 	for i := range 3 {
 		a := db.Author{Name: fmt.Sprintf("Author %d", i)}
-		if err := pool.QueryRow(ctx, `INSERT INTO "authors" ("name") VALUES ($1) RETURNING "id", "created_at", "updated_at"`, a.Name).
-			Scan(&a.ID, &a.CreatedAt, &a.UpdatedAt); err != nil {
+		if err := pool.QueryRow(ctx, `INSERT INTO "authors" ("name") VALUES ($1) RETURNING "id", "languages", "created_at"`, a.Name).
+			Scan(&a.ID, &a.Languages, &a.CreatedAt); err != nil {
 			t.Fatal(err)
 		}
 		s.authors = append(s.authors, a)

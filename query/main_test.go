@@ -33,7 +33,7 @@ func bookFields(b *db.Book, dst []any) []any {
 }
 
 func authorFields(a *db.Author, dst []any) []any {
-	return append(dst, &a.ID, &a.Name, &a.Email, &a.Bio, &a.CreatedAt, &a.UpdatedAt)
+	return append(dst, &a.ID, &a.Name, &a.Email, &a.Bio, &a.BornOn, &a.Languages, &a.CreatedAt)
 }
 
 // booksEndpoint is the allow-list of GET /books.

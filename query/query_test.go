@@ -134,9 +134,9 @@ func TestNewTableValidatesFields(t *testing.T) {
 	bad := []query.TableConfig[db.Tag]{
 		{Table: "nope", Fields: func(r *db.Tag, d []any) []any { return d }},
 		{Table: "tags"},
-		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID) }},                          // too few
-		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID, r.Name, &r.CreatedAt) }},    // not a pointer
-		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &shared, &r.Name, &r.CreatedAt) }}, // outside the row
+		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID) }},                       // too few
+		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID, r.Name, &r.Weight) }},    // not a pointer
+		{Table: "tags", Fields: func(r *db.Tag, d []any) []any { return append(d, &shared, &r.Name, &r.Weight) }}, // outside the row
 		{Table: "tags", Columns: []string{"id", "id"}, Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID, &r.ID) }},
 		{Table: "tags", Columns: []string{"id"}, Key: []string{"name"}, Fields: func(r *db.Tag, d []any) []any { return append(d, &r.ID) }},
 	}

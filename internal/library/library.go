@@ -1,12 +1,13 @@
 // Package library is the test fixture of aquila's public packages: a small
 // library of authors, books and tags with a many-to-many link, declared
-// with identity keys, defaults, unique, check and foreign-key constraints
-// and indexes of two methods; the goose migration that creates it (FS);
-// a service's sqlc queries on it, generated with the replica-routed
-// Querier and the statement list into library/db; and a typed binding of
-// books. The tests of model, query, postgres and openapi use it instead of the
-// reference service's catalog, so that a change to a service cannot break
-// them. Nothing else imports it.
+// with identity keys, defaults, unique, check and foreign-key constraints,
+// indexes of two methods and columns of text, integers, date, jsonb,
+// timestamptz, numeric and text[]; the goose migration that creates it
+// (FS); the sqlc queries the tests run on it, generated with the
+// replica-routed Querier and the statement list into library/db; and a
+// typed binding of books. The tests of model, query, postgres and openapi
+// use it instead of the reference service's catalog, so that a change to a
+// service cannot break them. Nothing else imports it.
 package library
 
 import (
@@ -25,8 +26,9 @@ func Tables() []*model.TableDef {
 		model.Col("name", model.Text).NotNull().Check(`char_length("name") BETWEEN 1 AND 200`),
 		model.Col("email", model.Text).Unique().Check(`"email" LIKE '%_@_%'`),
 		model.Col("bio", model.Text),
+		model.Col("born_on", model.Date),
+		model.Col("languages", model.Text.Array()).NotNull().Default("'{}'"),
 		model.Col("created_at", model.TimestampTZ).NotNull().Default("now()"),
-		model.Col("updated_at", model.TimestampTZ).NotNull().Default("now()"),
 	)
 	books := model.Table("books",
 		model.Col("id", model.BigInt).Identity().PrimaryKey(),
@@ -46,7 +48,7 @@ func Tables() []*model.TableDef {
 	tags := model.Table("tags",
 		model.Col("id", model.BigInt).Identity().PrimaryKey(),
 		model.Col("name", model.Text).NotNull().Unique().Check(`"name" ~ '^[a-z0-9][a-z0-9-]{0,49}$'`),
-		model.Col("created_at", model.TimestampTZ).NotNull().Default("now()"),
+		model.Col("weight", model.Numeric(4, 2)).NotNull().Default("1").Check(`"weight" > 0`),
 	)
 	bookTags := model.ManyToMany("book_tags", model.Link{Column: "book_id", Table: books}, model.Link{Column: "tag_id", Table: tags})
 	return []*model.TableDef{authors, books, tags, bookTags}
@@ -93,12 +95,15 @@ func Load(t testing.TB) *Library {
 	return l
 }
 
-// FS holds the library's goose migration, 00001_library.sql: what the
+// FS holds the library's goose migration, named Migration: what the
 // metadata's CREATE statements make (Up) and DROP statements undo (Down).
 // sqlc reads it as the schema of the queries.
 //
 //go:embed 00001_library.sql
 var FS embed.FS
+
+// Migration is the name of the migration in FS.
+const Migration = "00001_library.sql"
 
 // Script is the migration FS holds, written from the metadata.
 func (l *Library) Script() string {

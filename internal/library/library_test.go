@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite 00001_library.sql from the meta
 func TestMigrationIsTheMetadata(t *testing.T) {
 	t.Parallel()
 	l := library.Load(t)
-	const name = "00001_library.sql"
+	name := library.Migration
 	if *update {
 		if err := os.WriteFile(name, []byte(l.Script()), 0o644); err != nil {
 			t.Fatal(err)

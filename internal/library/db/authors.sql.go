@@ -21,15 +21,13 @@ func (q *Queries) CountAuthors(ctx context.Context) (int64, error) {
 }
 
 const CreateAuthor = `-- name: CreateAuthor :one
-INSERT INTO "authors" ("name", "email", "bio")
-VALUES ($1, $2, $3)
-RETURNING id, name, email, bio, created_at, updated_at
+INSERT INTO "authors" ("name", "email", "bio") VALUES ($1, $2, $3) RETURNING id, name, email, bio, born_on, languages, created_at
 `
 
 type CreateAuthorParams struct {
-	Name  string  `json:"name"`
-	Email *string `json:"email"`
-	Bio   *string `json:"bio"`
+	Name  string
+	Email *string
+	Bio   *string
 }
 
 func (q *Queries) CreateAuthor(ctx context.Context, arg CreateAuthorParams) (Author, error) {
@@ -40,15 +38,15 @@ func (q *Queries) CreateAuthor(ctx context.Context, arg CreateAuthorParams) (Aut
 		&i.Name,
 		&i.Email,
 		&i.Bio,
+		&i.BornOn,
+		&i.Languages,
 		&i.CreatedAt,
-		&i.UpdatedAt,
 	)
 	return i, err
 }
 
 const DeleteAuthor = `-- name: DeleteAuthor :execrows
-DELETE FROM "authors"
-WHERE "id" = $1
+DELETE FROM "authors" WHERE "id" = $1
 `
 
 func (q *Queries) DeleteAuthor(ctx context.Context, id int64) (int64, error) {
@@ -60,8 +58,7 @@ func (q *Queries) DeleteAuthor(ctx context.Context, id int64) (int64, error) {
 }
 
 const GetAuthor = `-- name: GetAuthor :one
-SELECT id, name, email, bio, created_at, updated_at FROM "authors"
-WHERE "id" = $1
+SELECT id, name, email, bio, born_on, languages, created_at FROM "authors" WHERE "id" = $1
 `
 
 func (q *Queries) GetAuthor(ctx context.Context, id int64) (Author, error) {
@@ -72,15 +69,15 @@ func (q *Queries) GetAuthor(ctx context.Context, id int64) (Author, error) {
 		&i.Name,
 		&i.Email,
 		&i.Bio,
+		&i.BornOn,
+		&i.Languages,
 		&i.CreatedAt,
-		&i.UpdatedAt,
 	)
 	return i, err
 }
 
 const GetAuthorByEmail = `-- name: GetAuthorByEmail :one
-SELECT id, name, email, bio, created_at, updated_at FROM "authors"
-WHERE "email" = $1
+SELECT id, name, email, bio, born_on, languages, created_at FROM "authors" WHERE "email" = $1
 `
 
 func (q *Queries) GetAuthorByEmail(ctx context.Context, email *string) (Author, error) {
@@ -91,53 +88,17 @@ func (q *Queries) GetAuthorByEmail(ctx context.Context, email *string) (Author, 
 		&i.Name,
 		&i.Email,
 		&i.Bio,
+		&i.BornOn,
+		&i.Languages,
 		&i.CreatedAt,
-		&i.UpdatedAt,
 	)
 	return i, err
 }
 
-const GetAuthorsByIDs = `-- name: GetAuthorsByIDs :many
-SELECT id, name, email, bio, created_at, updated_at FROM "authors"
-WHERE "id" = ANY($1::bigint[])
-ORDER BY "id"
-`
-
-func (q *Queries) GetAuthorsByIDs(ctx context.Context, ids []int64) ([]Author, error) {
-	rows, err := q.db.Query(ctx, GetAuthorsByIDs, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []Author{}
-	for rows.Next() {
-		var i Author
-		if err := rows.Scan(
-			&i.ID,
-			&i.Name,
-			&i.Email,
-			&i.Bio,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const ListAuthors = `-- name: ListAuthors :many
-SELECT id, name, email, bio, created_at, updated_at FROM "authors"
-WHERE "id" > $1
-ORDER BY "id"
-LIMIT $2
+SELECT id, name, email, bio, born_on, languages, created_at FROM "authors" WHERE "id" > $1 ORDER BY "id" LIMIT $2
 `
 
-// Keyset pagination: pass the last id of the previous page (0 for the first).
 func (q *Queries) ListAuthors(ctx context.Context, afterID int64, lim int32) ([]Author, error) {
 	rows, err := q.db.Query(ctx, ListAuthors, afterID, lim)
 	if err != nil {
@@ -152,8 +113,9 @@ func (q *Queries) ListAuthors(ctx context.Context, afterID int64, lim int32) ([]
 			&i.Name,
 			&i.Email,
 			&i.Bio,
+			&i.BornOn,
+			&i.Languages,
 			&i.CreatedAt,
-			&i.UpdatedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -166,26 +128,24 @@ func (q *Queries) ListAuthors(ctx context.Context, afterID int64, lim int32) ([]
 }
 
 const UpdateAuthor = `-- name: UpdateAuthor :one
-UPDATE "authors"
-SET "name"       = COALESCE($1, "name"),
-    "email"      = CASE WHEN $2::boolean THEN $3 ELSE "email" END,
-    "bio"        = CASE WHEN $4::boolean THEN $5 ELSE "bio" END,
-    "updated_at" = now()
-WHERE "id" = $6
-RETURNING id, name, email, bio, created_at, updated_at
+UPDATE "authors" SET
+	"name" = coalesce($1, "name"),
+	"email" = CASE WHEN $2::boolean THEN $3 ELSE "email" END,
+	"bio" = CASE WHEN $4::boolean THEN $5 ELSE "bio" END
+WHERE "id" = $6 RETURNING id, name, email, bio, born_on, languages, created_at
 `
 
 type UpdateAuthorParams struct {
-	Name     *string `json:"name"`
-	SetEmail bool    `json:"set_email"`
-	Email    *string `json:"email"`
-	SetBio   bool    `json:"set_bio"`
-	Bio      *string `json:"bio"`
-	ID       int64   `json:"id"`
+	Name     *string
+	SetEmail bool
+	Email    *string
+	SetBio   bool
+	Bio      *string
+	ID       int64
 }
 
-// PATCH semantics: a NULL name keeps the current value; email and bio are
-// written only when their set_ flag is true (so they can be set to NULL).
+// A NULL name is left as it is; email and bio are written when their set_
+// flag is true, so that they can be set to NULL.
 func (q *Queries) UpdateAuthor(ctx context.Context, arg UpdateAuthorParams) (Author, error) {
 	row := q.db.QueryRow(ctx, UpdateAuthor,
 		arg.Name,
@@ -201,8 +161,9 @@ func (q *Queries) UpdateAuthor(ctx context.Context, arg UpdateAuthorParams) (Aut
 		&i.Name,
 		&i.Email,
 		&i.Bio,
+		&i.BornOn,
+		&i.Languages,
 		&i.CreatedAt,
-		&i.UpdatedAt,
 	)
 	return i, err
 }

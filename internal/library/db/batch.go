@@ -17,9 +17,7 @@ var (
 )
 
 const AttachTags = `-- name: AttachTags :batchexec
-INSERT INTO "book_tags" ("book_id", "tag_id")
-VALUES ($1, $2)
-ON CONFLICT DO NOTHING
+INSERT INTO "book_tags" ("book_id", "tag_id") VALUES ($1, $2) ON CONFLICT DO NOTHING
 `
 
 type AttachTagsBatchResults struct {
@@ -29,8 +27,8 @@ type AttachTagsBatchResults struct {
 }
 
 type AttachTagsParams struct {
-	BookID int64 `json:"book_id"`
-	TagID  int64 `json:"tag_id"`
+	BookID int64
+	TagID  int64
 }
 
 func (q *Queries) AttachTags(ctx context.Context, arg []AttachTagsParams) *AttachTagsBatchResults {
@@ -68,8 +66,7 @@ func (b *AttachTagsBatchResults) Close() error {
 }
 
 const GetBookBatch = `-- name: GetBookBatch :batchone
-SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books"
-WHERE "id" = $1
+SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books" WHERE "id" = $1
 `
 
 type GetBookBatchBatchResults struct {

@@ -12,8 +12,7 @@ import (
 )
 
 const CountBooksByAuthor = `-- name: CountBooksByAuthor :one
-SELECT count(*) FROM "books"
-WHERE "author_id" = $1
+SELECT count(*) FROM "books" WHERE "author_id" = $1
 `
 
 func (q *Queries) CountBooksByAuthor(ctx context.Context, authorID int64) (int64, error) {
@@ -25,18 +24,17 @@ func (q *Queries) CountBooksByAuthor(ctx context.Context, authorID int64) (int64
 
 const CreateBook = `-- name: CreateBook :one
 INSERT INTO "books" ("author_id", "isbn", "title", "published_on", "price_cents", "pages", "attributes")
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at
 `
 
 type CreateBookParams struct {
-	AuthorID    int64           `json:"author_id"`
-	Isbn        string          `json:"isbn"`
-	Title       string          `json:"title"`
-	PublishedOn time.Time       `json:"published_on"`
-	PriceCents  int32           `json:"price_cents"`
-	Pages       int32           `json:"pages"`
-	Attributes  json.RawMessage `json:"attributes"`
+	AuthorID    int64
+	Isbn        string
+	Title       string
+	PublishedOn time.Time
+	PriceCents  int32
+	Pages       int32
+	Attributes  json.RawMessage
 }
 
 func (q *Queries) CreateBook(ctx context.Context, arg CreateBookParams) (Book, error) {
@@ -66,18 +64,17 @@ func (q *Queries) CreateBook(ctx context.Context, arg CreateBookParams) (Book, e
 }
 
 type CreateBooksParams struct {
-	AuthorID    int64           `json:"author_id"`
-	Isbn        string          `json:"isbn"`
-	Title       string          `json:"title"`
-	PublishedOn time.Time       `json:"published_on"`
-	PriceCents  int32           `json:"price_cents"`
-	Pages       int32           `json:"pages"`
-	Attributes  json.RawMessage `json:"attributes"`
+	AuthorID    int64
+	Isbn        string
+	Title       string
+	PublishedOn time.Time
+	PriceCents  int32
+	Pages       int32
+	Attributes  json.RawMessage
 }
 
 const DeleteBook = `-- name: DeleteBook :execrows
-DELETE FROM "books"
-WHERE "id" = $1
+DELETE FROM "books" WHERE "id" = $1
 `
 
 func (q *Queries) DeleteBook(ctx context.Context, id int64) (int64, error) {
@@ -89,8 +86,7 @@ func (q *Queries) DeleteBook(ctx context.Context, id int64) (int64, error) {
 }
 
 const GetBook = `-- name: GetBook :one
-SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books"
-WHERE "id" = $1
+SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books" WHERE "id" = $1
 `
 
 func (q *Queries) GetBook(ctx context.Context, id int64) (Book, error) {
@@ -111,33 +107,8 @@ func (q *Queries) GetBook(ctx context.Context, id int64) (Book, error) {
 	return i, err
 }
 
-const GetBookByISBN = `-- name: GetBookByISBN :one
-SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books"
-WHERE "isbn" = $1
-`
-
-func (q *Queries) GetBookByISBN(ctx context.Context, isbn string) (Book, error) {
-	row := q.db.QueryRow(ctx, GetBookByISBN, isbn)
-	var i Book
-	err := row.Scan(
-		&i.ID,
-		&i.AuthorID,
-		&i.Isbn,
-		&i.Title,
-		&i.PublishedOn,
-		&i.PriceCents,
-		&i.Pages,
-		&i.Attributes,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
 const GetBooksByIDs = `-- name: GetBooksByIDs :many
-SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books"
-WHERE "id" = ANY($1::bigint[])
-ORDER BY "id"
+SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books" WHERE "id" = ANY($1::bigint[]) ORDER BY "id"
 `
 
 func (q *Queries) GetBooksByIDs(ctx context.Context, ids []int64) ([]Book, error) {
@@ -172,20 +143,17 @@ func (q *Queries) GetBooksByIDs(ctx context.Context, ids []int64) ([]Book, error
 }
 
 const ListBooks = `-- name: ListBooks :many
-SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books"
-WHERE ("published_on", "id") > ($1::date, $2::bigint)
-ORDER BY "published_on", "id"
-LIMIT $3
+SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books" WHERE ("published_on", "id") > ($1::date, $2::bigint)
+ORDER BY "published_on", "id" LIMIT $3
 `
 
 type ListBooksParams struct {
-	AfterPublishedOn time.Time `json:"after_published_on"`
-	AfterID          int64     `json:"after_id"`
-	Lim              int32     `json:"lim"`
+	AfterPublishedOn time.Time
+	AfterID          int64
+	Lim              int32
 }
 
-// Keyset pagination over (published_on, id): pass the last row of the
-// previous page; for the first page pass a date before every book and id 0.
+// Pages over (published_on, id), starting after the given pair.
 func (q *Queries) ListBooks(ctx context.Context, arg ListBooksParams) ([]Book, error) {
 	rows, err := q.db.Query(ctx, ListBooks, arg.AfterPublishedOn, arg.AfterID, arg.Lim)
 	if err != nil {
@@ -218,16 +186,13 @@ func (q *Queries) ListBooks(ctx context.Context, arg ListBooksParams) ([]Book, e
 }
 
 const ListBooksByAuthor = `-- name: ListBooksByAuthor :many
-SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books"
-WHERE "author_id" = $1 AND "id" > $2
-ORDER BY "id"
-LIMIT $3
+SELECT id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at FROM "books" WHERE "author_id" = $1 AND "id" > $2 ORDER BY "id" LIMIT $3
 `
 
 type ListBooksByAuthorParams struct {
-	AuthorID int64 `json:"author_id"`
-	AfterID  int64 `json:"after_id"`
-	Lim      int32 `json:"lim"`
+	AuthorID int64
+	AfterID  int64
+	Lim      int32
 }
 
 func (q *Queries) ListBooksByAuthor(ctx context.Context, arg ListBooksByAuthorParams) ([]Book, error) {
@@ -259,60 +224,4 @@ func (q *Queries) ListBooksByAuthor(ctx context.Context, arg ListBooksByAuthorPa
 		return nil, err
 	}
 	return items, nil
-}
-
-const UpdateBook = `-- name: UpdateBook :one
-UPDATE "books"
-SET "author_id"    = COALESCE($1, "author_id"),
-    "isbn"         = COALESCE($2, "isbn"),
-    "title"        = COALESCE($3, "title"),
-    "published_on" = COALESCE($4, "published_on"),
-    "price_cents"  = COALESCE($5, "price_cents"),
-    "pages"        = COALESCE($6, "pages"),
-    "attributes"   = CASE WHEN $7::boolean THEN $8 ELSE "attributes" END,
-    "updated_at"   = now()
-WHERE "id" = $9
-RETURNING id, author_id, isbn, title, published_on, price_cents, pages, attributes, created_at, updated_at
-`
-
-type UpdateBookParams struct {
-	AuthorID      *int64          `json:"author_id"`
-	Isbn          *string         `json:"isbn"`
-	Title         *string         `json:"title"`
-	PublishedOn   *time.Time      `json:"published_on"`
-	PriceCents    *int32          `json:"price_cents"`
-	Pages         *int32          `json:"pages"`
-	SetAttributes bool            `json:"set_attributes"`
-	Attributes    json.RawMessage `json:"attributes"`
-	ID            int64           `json:"id"`
-}
-
-// PATCH semantics: a NULL argument keeps the current value; attributes is
-// written only when set_attributes is true (so it can be set to NULL).
-func (q *Queries) UpdateBook(ctx context.Context, arg UpdateBookParams) (Book, error) {
-	row := q.db.QueryRow(ctx, UpdateBook,
-		arg.AuthorID,
-		arg.Isbn,
-		arg.Title,
-		arg.PublishedOn,
-		arg.PriceCents,
-		arg.Pages,
-		arg.SetAttributes,
-		arg.Attributes,
-		arg.ID,
-	)
-	var i Book
-	err := row.Scan(
-		&i.ID,
-		&i.AuthorID,
-		&i.Isbn,
-		&i.Title,
-		&i.PublishedOn,
-		&i.PriceCents,
-		&i.Pages,
-		&i.Attributes,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
 }

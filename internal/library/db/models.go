@@ -7,37 +7,40 @@ package db
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Author struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	Email     *string   `json:"email"`
-	Bio       *string   `json:"bio"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        int64
+	Name      string
+	Email     *string
+	Bio       *string
+	BornOn    *time.Time
+	Languages []string
+	CreatedAt time.Time
 }
 
 type Book struct {
-	ID          int64           `json:"id"`
-	AuthorID    int64           `json:"author_id"`
-	Isbn        string          `json:"isbn"`
-	Title       string          `json:"title"`
-	PublishedOn time.Time       `json:"published_on"`
-	PriceCents  int32           `json:"price_cents"`
-	Pages       int32           `json:"pages"`
-	Attributes  json.RawMessage `json:"attributes"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	ID          int64
+	AuthorID    int64
+	Isbn        string
+	Title       string
+	PublishedOn time.Time
+	PriceCents  int32
+	Pages       int32
+	Attributes  json.RawMessage
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 type BookTag struct {
-	BookID int64 `json:"book_id"`
-	TagID  int64 `json:"tag_id"`
+	BookID int64
+	TagID  int64
 }
 
 type Tag struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	ID     int64
+	Name   string
+	Weight pgtype.Numeric
 }

@@ -9,7 +9,6 @@ import (
 )
 
 type Querier interface {
-	// Attaching a tag twice is not an error: the second call affects 0 rows.
 	AttachTag(ctx context.Context, bookID int64, tagID int64) (int64, error)
 	AttachTags(ctx context.Context, arg []AttachTagsParams) *AttachTagsBatchResults
 	CountAuthors(ctx context.Context) (int64, error)
@@ -24,28 +23,19 @@ type Querier interface {
 	DetachTag(ctx context.Context, bookID int64, tagID int64) (int64, error)
 	GetAuthor(ctx context.Context, id int64) (Author, error)
 	GetAuthorByEmail(ctx context.Context, email *string) (Author, error)
-	GetAuthorsByIDs(ctx context.Context, ids []int64) ([]Author, error)
 	GetBook(ctx context.Context, id int64) (Book, error)
 	GetBookBatch(ctx context.Context, id []int64) *GetBookBatchBatchResults
-	GetBookByISBN(ctx context.Context, isbn string) (Book, error)
 	GetBooksByIDs(ctx context.Context, ids []int64) ([]Book, error)
-	GetTag(ctx context.Context, id int64) (Tag, error)
 	GetTagByName(ctx context.Context, name string) (Tag, error)
-	// Keyset pagination: pass the last id of the previous page (0 for the first).
 	ListAuthors(ctx context.Context, afterID int64, lim int32) ([]Author, error)
 	ListBookTags(ctx context.Context, bookID int64) ([]Tag, error)
-	// Keyset pagination over (published_on, id): pass the last row of the
-	// previous page; for the first page pass a date before every book and id 0.
+	// Pages over (published_on, id), starting after the given pair.
 	ListBooks(ctx context.Context, arg ListBooksParams) ([]Book, error)
 	ListBooksByAuthor(ctx context.Context, arg ListBooksByAuthorParams) ([]Book, error)
 	ListBooksByTag(ctx context.Context, arg ListBooksByTagParams) ([]Book, error)
-	ListTags(ctx context.Context, afterName string, lim int32) ([]Tag, error)
-	// PATCH semantics: a NULL name keeps the current value; email and bio are
-	// written only when their set_ flag is true (so they can be set to NULL).
+	// A NULL name is left as it is; email and bio are written when their set_
+	// flag is true, so that they can be set to NULL.
 	UpdateAuthor(ctx context.Context, arg UpdateAuthorParams) (Author, error)
-	// PATCH semantics: a NULL argument keeps the current value; attributes is
-	// written only when set_attributes is true (so it can be set to NULL).
-	UpdateBook(ctx context.Context, arg UpdateBookParams) (Book, error)
 }
 
 var _ Querier = (*Queries)(nil)

@@ -8,9 +8,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// RoutedQueries implements Querier on two connections: the 16 methods whose
+// RoutedQueries implements Querier on two connections: the 12 methods whose
 // query is a plain SELECT (:one or :many) run on read, a replica; the other
-// 13 (writes, :copyfrom, batches, locking reads, and queries marked
+// 12 (writes, :copyfrom, batches, locking reads, and queries marked
 // aquila:primary) run on write, the primary. The choice was made by aquilagen
 // when the code was generated; each method's comment says which and why.
 //
@@ -42,18 +42,14 @@ func ReadQueries() []string {
 		"CountBooksByAuthor",
 		"GetAuthor",
 		"GetAuthorByEmail",
-		"GetAuthorsByIDs",
 		"GetBook",
-		"GetBookByISBN",
 		"GetBooksByIDs",
-		"GetTag",
 		"GetTagByName",
 		"ListAuthors",
 		"ListBookTags",
 		"ListBooks",
 		"ListBooksByAuthor",
 		"ListBooksByTag",
-		"ListTags",
 	}
 }
 
@@ -127,11 +123,6 @@ func (q *RoutedQueries) GetAuthorByEmail(ctx context.Context, email *string) (Au
 	return q.read.GetAuthorByEmail(ctx, email)
 }
 
-// GetAuthorsByIDs runs on the read connection (replica): :many, SELECT.
-func (q *RoutedQueries) GetAuthorsByIDs(ctx context.Context, ids []int64) ([]Author, error) {
-	return q.read.GetAuthorsByIDs(ctx, ids)
-}
-
 // GetBook runs on the read connection (replica): :one, SELECT.
 func (q *RoutedQueries) GetBook(ctx context.Context, id int64) (Book, error) {
 	return q.read.GetBook(ctx, id)
@@ -142,19 +133,9 @@ func (q *RoutedQueries) GetBookBatch(ctx context.Context, id []int64) *GetBookBa
 	return q.write.GetBookBatch(ctx, id)
 }
 
-// GetBookByISBN runs on the read connection (replica): :one, SELECT.
-func (q *RoutedQueries) GetBookByISBN(ctx context.Context, isbn string) (Book, error) {
-	return q.read.GetBookByISBN(ctx, isbn)
-}
-
 // GetBooksByIDs runs on the read connection (replica): :many, SELECT.
 func (q *RoutedQueries) GetBooksByIDs(ctx context.Context, ids []int64) ([]Book, error) {
 	return q.read.GetBooksByIDs(ctx, ids)
-}
-
-// GetTag runs on the read connection (replica): :one, SELECT.
-func (q *RoutedQueries) GetTag(ctx context.Context, id int64) (Tag, error) {
-	return q.read.GetTag(ctx, id)
 }
 
 // GetTagByName runs on the read connection (replica): :one, SELECT.
@@ -187,17 +168,7 @@ func (q *RoutedQueries) ListBooksByTag(ctx context.Context, arg ListBooksByTagPa
 	return q.read.ListBooksByTag(ctx, arg)
 }
 
-// ListTags runs on the read connection (replica): :many, SELECT.
-func (q *RoutedQueries) ListTags(ctx context.Context, afterName string, lim int32) ([]Tag, error) {
-	return q.read.ListTags(ctx, afterName, lim)
-}
-
 // UpdateAuthor runs on the write connection (primary): :one, UPDATE.
 func (q *RoutedQueries) UpdateAuthor(ctx context.Context, arg UpdateAuthorParams) (Author, error) {
 	return q.write.UpdateAuthor(ctx, arg)
-}
-
-// UpdateBook runs on the write connection (primary): :one, UPDATE.
-func (q *RoutedQueries) UpdateBook(ctx context.Context, arg UpdateBookParams) (Book, error) {
-	return q.write.UpdateBook(ctx, arg)
 }

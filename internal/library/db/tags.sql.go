@@ -10,12 +10,9 @@ import (
 )
 
 const AttachTag = `-- name: AttachTag :execrows
-INSERT INTO "book_tags" ("book_id", "tag_id")
-VALUES ($1, $2)
-ON CONFLICT DO NOTHING
+INSERT INTO "book_tags" ("book_id", "tag_id") VALUES ($1, $2) ON CONFLICT DO NOTHING
 `
 
-// Attaching a tag twice is not an error: the second call affects 0 rows.
 func (q *Queries) AttachTag(ctx context.Context, bookID int64, tagID int64) (int64, error) {
 	result, err := q.db.Exec(ctx, AttachTag, bookID, tagID)
 	if err != nil {
@@ -25,21 +22,18 @@ func (q *Queries) AttachTag(ctx context.Context, bookID int64, tagID int64) (int
 }
 
 const CreateTag = `-- name: CreateTag :one
-INSERT INTO "tags" ("name")
-VALUES ($1)
-RETURNING id, name, created_at
+INSERT INTO "tags" ("name") VALUES ($1) RETURNING id, name, weight
 `
 
 func (q *Queries) CreateTag(ctx context.Context, name string) (Tag, error) {
 	row := q.db.QueryRow(ctx, CreateTag, name)
 	var i Tag
-	err := row.Scan(&i.ID, &i.Name, &i.CreatedAt)
+	err := row.Scan(&i.ID, &i.Name, &i.Weight)
 	return i, err
 }
 
 const DeleteTag = `-- name: DeleteTag :execrows
-DELETE FROM "tags"
-WHERE "id" = $1
+DELETE FROM "tags" WHERE "id" = $1
 `
 
 func (q *Queries) DeleteTag(ctx context.Context, id int64) (int64, error) {
@@ -51,8 +45,7 @@ func (q *Queries) DeleteTag(ctx context.Context, id int64) (int64, error) {
 }
 
 const DetachTag = `-- name: DetachTag :execrows
-DELETE FROM "book_tags"
-WHERE "book_id" = $1 AND "tag_id" = $2
+DELETE FROM "book_tags" WHERE ("book_id", "tag_id") = ($1, $2)
 `
 
 func (q *Queries) DetachTag(ctx context.Context, bookID int64, tagID int64) (int64, error) {
@@ -63,35 +56,20 @@ func (q *Queries) DetachTag(ctx context.Context, bookID int64, tagID int64) (int
 	return result.RowsAffected(), nil
 }
 
-const GetTag = `-- name: GetTag :one
-SELECT id, name, created_at FROM "tags"
-WHERE "id" = $1
-`
-
-func (q *Queries) GetTag(ctx context.Context, id int64) (Tag, error) {
-	row := q.db.QueryRow(ctx, GetTag, id)
-	var i Tag
-	err := row.Scan(&i.ID, &i.Name, &i.CreatedAt)
-	return i, err
-}
-
 const GetTagByName = `-- name: GetTagByName :one
-SELECT id, name, created_at FROM "tags"
-WHERE "name" = $1
+SELECT id, name, weight FROM "tags" WHERE "name" = $1
 `
 
 func (q *Queries) GetTagByName(ctx context.Context, name string) (Tag, error) {
 	row := q.db.QueryRow(ctx, GetTagByName, name)
 	var i Tag
-	err := row.Scan(&i.ID, &i.Name, &i.CreatedAt)
+	err := row.Scan(&i.ID, &i.Name, &i.Weight)
 	return i, err
 }
 
 const ListBookTags = `-- name: ListBookTags :many
-SELECT t.id, t.name, t.created_at FROM "tags" AS "t"
-JOIN "book_tags" AS "bt" ON "bt"."tag_id" = "t"."id"
-WHERE "bt"."book_id" = $1
-ORDER BY "t"."name"
+SELECT tags.id, tags.name, tags.weight FROM "tags" JOIN "book_tags" ON "tag_id" = "tags"."id"
+WHERE "book_id" = $1 ORDER BY "tags"."name"
 `
 
 func (q *Queries) ListBookTags(ctx context.Context, bookID int64) ([]Tag, error) {
@@ -103,7 +81,7 @@ func (q *Queries) ListBookTags(ctx context.Context, bookID int64) ([]Tag, error)
 	items := []Tag{}
 	for rows.Next() {
 		var i Tag
-		if err := rows.Scan(&i.ID, &i.Name, &i.CreatedAt); err != nil {
+		if err := rows.Scan(&i.ID, &i.Name, &i.Weight); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -115,17 +93,14 @@ func (q *Queries) ListBookTags(ctx context.Context, bookID int64) ([]Tag, error)
 }
 
 const ListBooksByTag = `-- name: ListBooksByTag :many
-SELECT b.id, b.author_id, b.isbn, b.title, b.published_on, b.price_cents, b.pages, b.attributes, b.created_at, b.updated_at FROM "books" AS "b"
-JOIN "book_tags" AS "bt" ON "bt"."book_id" = "b"."id"
-WHERE "bt"."tag_id" = $1 AND "b"."id" > $2
-ORDER BY "b"."id"
-LIMIT $3
+SELECT books.id, books.author_id, books.isbn, books.title, books.published_on, books.price_cents, books.pages, books.attributes, books.created_at, books.updated_at FROM "books" JOIN "book_tags" ON "book_id" = "books"."id"
+WHERE "tag_id" = $1 AND "books"."id" > $2 ORDER BY "books"."id" LIMIT $3
 `
 
 type ListBooksByTagParams struct {
-	TagID   int64 `json:"tag_id"`
-	AfterID int64 `json:"after_id"`
-	Lim     int32 `json:"lim"`
+	TagID   int64
+	AfterID int64
+	Lim     int32
 }
 
 func (q *Queries) ListBooksByTag(ctx context.Context, arg ListBooksByTagParams) ([]Book, error) {
@@ -149,33 +124,6 @@ func (q *Queries) ListBooksByTag(ctx context.Context, arg ListBooksByTagParams) 
 			&i.CreatedAt,
 			&i.UpdatedAt,
 		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const ListTags = `-- name: ListTags :many
-SELECT id, name, created_at FROM "tags"
-WHERE "name" > $1
-ORDER BY "name"
-LIMIT $2
-`
-
-func (q *Queries) ListTags(ctx context.Context, afterName string, lim int32) ([]Tag, error) {
-	rows, err := q.db.Query(ctx, ListTags, afterName, lim)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []Tag{}
-	for rows.Next() {
-		var i Tag
-		if err := rows.Scan(&i.ID, &i.Name, &i.CreatedAt); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

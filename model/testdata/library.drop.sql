@@ -1,7 +1,0 @@
-DROP TABLE "book_tags";
-
-DROP TABLE "tags";
-
-DROP TABLE "books";
-
-DROP TABLE "authors";
