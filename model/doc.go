@@ -52,9 +52,8 @@
 // in dependency order (a depth-first walk of foreign keys from the tables in
 // declaration order, so a registry declared in dependency order keeps it);
 // a foreign key that closes a cycle is added by an ALTER TABLE after all the
-// tables exist. DropStatements reverses it. The output is deterministic and
-// checked against golden files in testdata (go test -update rewrites them);
-// the tests execute every golden statement on a real server. NewRegistry
+// tables exist. DropStatements reverses it. The output is deterministic: a
+// registry always gives the same statements, byte for byte. NewRegistry
 // renders each column definition and constraint clause once; CreateSQL
 // only assembles them into one buffer of the exact size, and
 // AppendCreateSQL into the caller's.

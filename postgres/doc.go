@@ -36,7 +36,7 @@
 // another can take them; transactions, COPY and batches run on the pool.
 //
 // Router spreads reads over streaming replicas: NewRouter opens the
-// primary's pool (as Open does) and one pool per replica, checks each
+// primary's pool (as Open does) and one pool per replica, probes each
 // replica's health and replay lag in the background, and hands out a
 // Session per request. A Session's Reader sends reads to a healthy replica
 // until the session writes, then to the primary (read-your-writes); its

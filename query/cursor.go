@@ -28,13 +28,17 @@ const (
 
 // fingerprint hashes the table and the resolved order (FNV-1a, 64 bits).
 func fingerprint(t *tableMeta, ord []orderItem) uint64 {
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
+	const (
+		offset  = 14695981039346656037
+		prime   = 1099511628211
+		nameEnd = 0xff // ends each name: no byte of UTF-8 text is 0xff
+	)
+	h := uint64(offset)
 	mix := func(s string) {
 		for i := 0; i < len(s); i++ {
 			h = (h ^ uint64(s[i])) * prime
 		}
-		h = (h ^ 0xff) * prime
+		h = (h ^ nameEnd) * prime
 	}
 	mix(t.name)
 	for _, o := range ord {
