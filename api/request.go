@@ -64,7 +64,7 @@ func validRequestID(id string) bool {
 
 // RequestLogger returns log with request_id=id added to each record. The
 // id is added when a record is handled, not pre-formatted as Logger.With
-// would, so a request that logs nothing pays two small allocations.
+// would, so a request that logs nothing does not pay for formatting it.
 func RequestLogger(log *slog.Logger, id string) *slog.Logger {
 	return slog.New(&requestHandler{Handler: log.Handler(), id: id})
 }
