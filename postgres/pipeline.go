@@ -14,6 +14,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
+// pipeFill is how many statements may be in flight on a connection before
+// the next connection takes new ones (Pipeline.pick).
+const pipeFill = 16
+
 // Pipeline defaults, used when the PipelineConfig fields are zero.
 const (
 	DefaultPipelineConns      = 4
@@ -64,12 +68,20 @@ type PipelineConfig struct {
 }
 
 // Pipeline runs autocommit statements from many goroutines on a few
-// connections in pipeline mode: a statement is written to the least loaded
-// connection at once, without waiting for the statements before it, and
-// its result is handed back when it arrives. Each statement carries its
-// own Sync, so it is its own implicit transaction and an error affects
-// only it. Where a pool serves one statement per connection per round
-// trip, a pipeline keeps a few connections busy with many.
+// connections in pipeline mode: where a pool serves one statement per
+// connection per round trip, a pipeline keeps a few connections busy with
+// many. A statement goes to the first connection with few statements in
+// flight (the next connections take statements only under more load, or
+// when the first stall); it is written at once into an idle connection,
+// whose result its caller then reads itself, as on a pooled connection.
+// Statements that arrive while others are in flight on the connection
+// are written together, as soon as those are answered, and their results
+// come back together: one write and one read for many statements, on the
+// client and on the server. Each write statement carries its own Sync, so
+// it is its own implicit transaction and its error affects only it; the
+// reads written together share one Sync (a read changes nothing), and
+// when one of them fails, the reads after it that the server skipped run
+// on the pool. Results are handed back in order.
 //
 // A Pipeline has the method set of sqlc's DBTX, so db.New(p) works, and
 // of TxBeginner. Exec, Query and QueryRow of a statement in
@@ -246,7 +258,7 @@ func (p *Pipeline) Close() {
 	for _, c := range p.conns {
 		c.closeWhenIdle()
 	}
-	p.redirectWaiting()
+	p.redirectWaiting(errPipelineRedirect)
 	p.wg.Wait()
 }
 
@@ -340,8 +352,8 @@ func (p *Pipeline) run(ctx context.Context, st *pipeStmt, sql string, args []any
 		<-r.done // the result arrived meanwhile
 	}
 	p.chans.Put(r.done) // empty again
-	if r.err == errPipelineRedirect {
-		return nil, errPipelineRedirect
+	if r.err == errPipelineRedirect || r.err == errPipelineUnsent {
+		return nil, r.err
 	}
 	return r, r.err
 }
@@ -365,7 +377,7 @@ func (p *Pipeline) dispatch(r *pipeReq) *pipeConn {
 			continue // lost a race for the last place, or c broke
 		}
 		if !live {
-			r.finish(errPipelineRedirect)
+			r.finish(errPipelineUnsent)
 			return nil
 		}
 		p.mu.Lock()
@@ -381,13 +393,17 @@ func (p *Pipeline) dispatch(r *pipeReq) *pipeConn {
 	}
 }
 
-// pick returns the least loaded live connection below MaxDepth that is not
-// stalled and runs no statement known to be slow, or nil; live reports
-// whether any connection is up. A connection's load is when it is
-// expected to have answered what is in flight on it (pipeConn.busyUntil):
-// the sum of its statements' usual execution times. A statement whose
-// usual time exceeds StallAfter keeps every other statement away from its
-// connection while it runs (they wait for a place on another).
+// pick returns the connection for the next statement, or nil; live
+// reports whether any connection is up. It skips connections at MaxDepth,
+// stalled ones and those running a statement known to be slow (whose
+// usual time exceeds StallAfter: it keeps every other statement away from
+// its connection while it runs). Of the rest, it takes the first, in a
+// fixed order, with fewer than pipeFill statements in flight: statements
+// gather on few connections, where they are written and answered many at
+// a time, and spread to the next only under more load. When every one has
+// pipeFill or more, it takes the least loaded: the one expected to have
+// answered what is in flight on it first (pipeConn.busyUntil, the sum of
+// its statements' usual execution times).
 func (p *Pipeline) pick() (best *pipeConn, live bool) {
 	now := p.now()
 	var bestAt int64
@@ -400,11 +416,11 @@ func (p *Pipeline) pick() (best *pipeConn, live bool) {
 		if n >= int32(p.cfg.MaxDepth) {
 			continue
 		}
-		if n == 0 {
-			return c, true
-		}
-		if c.slow.Load() > 0 || now-c.progress.Load() > p.stall {
+		if n > 0 && (c.slow.Load() > 0 || now-c.progress.Load() > p.stall) {
 			continue
+		}
+		if n < pipeFill {
+			return c, true
 		}
 		if at := max(c.busyUntil.Load(), now); best == nil || at < bestAt {
 			best, bestAt = c, at
@@ -440,9 +456,10 @@ func (p *Pipeline) dispatchWaiting(c *pipeConn) {
 	}
 }
 
-// redirectWaiting sends every queued caller to the pool: the pipeline is
-// closed or has no live connection.
-func (p *Pipeline) redirectWaiting() {
+// redirectWaiting hands every queued caller back, completed with
+// errPipelineRedirect when the pipeline is closed, errPipelineUnsent when
+// it has no live connection.
+func (p *Pipeline) redirectWaiting(why error) {
 	p.mu.Lock()
 	ws := p.waiting
 	p.waiting = nil
@@ -450,14 +467,20 @@ func (p *Pipeline) redirectWaiting() {
 	p.mu.Unlock()
 	for _, r := range ws {
 		if r.state.CompareAndSwap(reqWaiting, reqNew) {
-			r.finish(errPipelineRedirect)
+			r.finish(why)
 		}
 	}
 }
 
-// errPipelineRedirect completes a statement that was never sent and must
-// run on the pool instead.
-var errPipelineRedirect = errors.New("pipeline: run on the pool")
+// Statements handed back by the pipeline, never sent or skipped by the
+// server, so they have not run: errPipelineRedirect runs one on the pool,
+// errPipelineUnsent (its connection broke, or none is up) on a pooled
+// connection that answers a ping, as a retried read, since the pool's
+// idle connections are likely broken too.
+var (
+	errPipelineRedirect = errors.New("pipeline: run on the pool")
+	errPipelineUnsent   = errors.New("pipeline: connection lost before the statement was sent")
+)
 
 // pipeCodec encodes arguments: a type map and pgx's query builder, which
 // are not safe for concurrent use, so each call takes one from a pool.

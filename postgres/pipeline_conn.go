@@ -2,10 +2,8 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,9 +25,14 @@ const (
 	pipeMinCost          = int64(20 * time.Microsecond) // a statement's cost before it is known
 )
 
-// execSync is the Execute (unnamed portal, all rows) and Sync that follow
-// each statement's Bind: every statement is its own implicit transaction.
-const execSync = "E\x00\x00\x00\x09\x00\x00\x00\x00\x00S\x00\x00\x00\x04"
+// execute is the Execute message (unnamed portal, all rows) that follows
+// each statement's Bind.
+const execute = "E\x00\x00\x00\x09\x00\x00\x00\x00\x00"
+
+// syncMsg is the Sync message that ends an implicit transaction. A write
+// is followed by its own; the reads written together share one (see
+// pipeConn.send).
+const syncMsg = "S\x00\x00\x00\x04"
 
 // terminate is the Terminate message sent before closing a connection.
 const terminate = "X\x00\x00\x00\x04"
@@ -64,7 +67,9 @@ type pipeConn struct {
 	nc          net.Conn
 	pgc         *pgx.Conn // hijacked; what the tracer is given
 	ring        []*pipeReq
-	head, n     int // the statements in flight: ring[head], ring[head+1], …
+	head, n     int      // the statements in flight: ring[head], ring[head+1], …
+	unsent      int      // of which the last unsent are in wbuf, not yet written
+	open        *pipeReq // the last read in wbuf when no Sync follows it yet
 	wbuf        []byte
 	spare       []byte
 	writing     bool          // a sender is writing wbuf
@@ -80,10 +85,11 @@ type pipeConn struct {
 
 // pipeReading is the state of reading one connection's results.
 type pipeReading struct {
-	fe    *pgproto3.Frontend
-	cur   *pipeReq // the statement whose messages are being read
-	fatal error    // an error the server sent with nothing in flight
-	tags  map[string]pgconn.CommandTag
+	fe       *pgproto3.Frontend
+	cur      *pipeReq // the statement whose messages are being read
+	skipping bool     // an error made the server skip up to the next Sync
+	fatal    error    // an error the server sent with nothing in flight
+	tags     map[string]pgconn.CommandTag
 }
 
 // connect takes a connection from the pool, prepares the pipeline's
@@ -126,7 +132,7 @@ func (c *pipeConn) connect(ctx context.Context) error {
 	c.nc, c.pgc = hc.Conn, conn
 	p.traceConn.Store(conn)
 	c.ring = make([]*pipeReq, p.cfg.MaxDepth)
-	c.head, c.n, c.closing = 0, 0, false
+	c.head, c.n, c.unsent, c.open, c.closing = 0, 0, 0, nil, false
 	c.role, c.direct, c.interrupted = roleNone, nil, false
 	c.wbuf, c.spare, c.writing = nil, nil, false
 	c.wake, c.quit = make(chan struct{}, 1), make(chan struct{})
@@ -144,11 +150,21 @@ func (c *pipeConn) connect(ctx context.Context) error {
 	return nil
 }
 
-// send writes r (whose state is from) to the connection. It reports
+// send queues r (whose state is from) on the connection. It reports
 // false, leaving r as it was, when the connection is down, closing or at
-// MaxDepth; true when r was sent, or was abandoned and needs nothing more.
-// direct reports that r went into an idle connection and its caller reads
-// the result (readOwn); only a caller sending its own statement may.
+// MaxDepth; true when r was queued, or was abandoned and needs nothing
+// more. direct reports that r went into an idle connection and its caller
+// reads the result (readOwn); only a caller sending its own statement may.
+//
+// r is written at once when nothing is in flight on the connection.
+// Otherwise it waits in wbuf, with whatever else arrives meanwhile, until
+// every statement written before it is answered (or a write in progress
+// ends): then all of them go in one write, and the server reads them in
+// one go. A write carries its own Sync, so it is its own implicit
+// transaction; the reads written together share one Sync, so the server
+// flushes their results together (a read changes nothing, so sharing a
+// transaction changes nothing; when one of them fails the server skips
+// those after it up to the Sync, and they run on the pool instead).
 func (c *pipeConn) send(r *pipeReq, from int32, mayRead bool) (ok, direct bool) {
 	c.mu.Lock()
 	if !c.live.Load() || c.closing || c.n >= len(c.ring) {
@@ -182,13 +198,41 @@ func (c *pipeConn) send(r *pipeReq, from int32, mayRead bool) (ok, direct bool) 
 	}
 	c.inflight.Add(1)
 	c.sent.Add(1)
+	r.synced = false
+	if !r.st.read {
+		c.closeGroup()
+	}
 	c.wbuf = append(c.wbuf, r.msg...)
-	if c.writing {
+	if r.st.read {
+		c.open = r
+	} else {
+		c.wbuf = append(c.wbuf, syncMsg...)
+		r.synced = true
+	}
+	c.unsent++
+	c.flushUnsent()
+	return true, direct
+}
+
+// closeGroup ends the reads in wbuf that no Sync follows yet with one;
+// c.mu is held.
+func (c *pipeConn) closeGroup() {
+	if c.open != nil {
+		c.wbuf = append(c.wbuf, syncMsg...)
+		c.open.synced = true
+		c.open = nil
+	}
+}
+
+// flushUnsent writes wbuf when it holds statements, no write is in
+// progress and every statement written before is answered; c.mu is held
+// on entry and released on return.
+func (c *pipeConn) flushUnsent() {
+	if c.writing || c.unsent == 0 || c.n > c.unsent || c.nc == nil {
 		c.mu.Unlock()
-		return true, direct
+		return
 	}
 	c.flush()
-	return true, direct
 }
 
 // wakeLoop hands the reading to the reader goroutine; c.mu is held.
@@ -199,15 +243,18 @@ func (c *pipeConn) wakeLoop() {
 	}
 }
 
-// flush writes wbuf until no sender has appended more; c.mu is held on
-// entry and released on return. A failed write closes the connection: its
-// reader then fails every statement in flight.
+// flush writes wbuf, and again what was appended meanwhile if what it
+// wrote is answered by then; c.mu is held on entry and released on
+// return. A failed write closes the connection: its reader then fails
+// every statement in flight.
 func (c *pipeConn) flush() {
 	c.writing = true
 	nc := c.nc
-	for len(c.wbuf) > 0 {
+	for c.unsent > 0 && c.n == c.unsent {
+		c.closeGroup()
 		buf := c.wbuf
 		c.wbuf = c.spare[:0]
+		c.unsent = 0
 		c.mu.Unlock()
 		_, err := nc.Write(buf)
 		c.mu.Lock()
@@ -221,7 +268,6 @@ func (c *pipeConn) flush() {
 			c.spare = buf[:0]
 		}
 		if err != nil {
-			c.wbuf = c.wbuf[:0]
 			nc.Close()
 			break
 		}
@@ -240,15 +286,17 @@ func (c *pipeConn) front() *pipeReq {
 	return c.ring[c.head]
 }
 
-// pop removes the oldest statement in flight, whose result is complete,
-// and reports whether the reader is done: own's result is in (a direct
-// caller, which then hands the reading on when statements remain), or,
-// for the loop (own nil), nothing is in flight.
-func (c *pipeConn) pop(own *pipeReq) (r *pipeReq, done bool) {
+// pop removes the oldest statement in flight, whose result is complete
+// (or which the server skipped: ran is false), and reports whether the
+// reader is done: own's result is in (a direct caller, which then hands
+// the reading on when statements remain), or, for the loop (own nil),
+// nothing is in flight. write reports that the statements waiting in wbuf
+// are to be written now (flushUnsent).
+func (c *pipeConn) pop(own *pipeReq, ran bool) (r *pipeReq, done, write bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n == 0 {
-		return nil, false
+		return nil, false, false
 	}
 	r = c.ring[c.head]
 	c.ring[c.head] = nil
@@ -256,7 +304,9 @@ func (c *pipeConn) pop(own *pipeReq) (r *pipeReq, done bool) {
 	c.n--
 	c.inflight.Add(-1)
 	now := c.p.now()
-	r.st.observe(now - max(r.sentAt, c.progress.Load()))
+	if ran {
+		r.st.observe(now - max(r.sentAt, c.progress.Load()))
+	}
 	c.progress.Store(now)
 	if r.slow {
 		c.slow.Add(-1)
@@ -281,7 +331,8 @@ func (c *pipeConn) pop(own *pipeReq) (r *pipeReq, done bool) {
 	if c.closing && c.n == 0 {
 		c.terminate()
 	}
-	return r, done
+	write = !c.writing && c.unsent > 0 && c.n == c.unsent
+	return r, done, write
 }
 
 // stopDirect ends a direct caller's read, clearing a read deadline that an
@@ -320,148 +371,6 @@ func (c *pipeConn) terminate() {
 	}
 }
 
-// loop is the connection's reader goroutine: it reads whenever the
-// reading is handed to it, and an idle connection after pipeIdleWatch, to
-// notice a server that ended it.
-func (c *pipeConn) loop(wake, quit <-chan struct{}) {
-	defer c.p.wg.Done()
-	idle := time.NewTimer(pipeIdleWatch)
-	defer idle.Stop()
-	for {
-		select {
-		case <-quit:
-			return
-		case <-wake:
-		case <-idle.C:
-			if !c.claimIdle() {
-				idle.Reset(pipeIdleWatch)
-				continue
-			}
-		}
-		if err := c.readResults(nil); err != nil {
-			c.broken(err)
-			return
-		}
-		idle.Reset(pipeIdleWatch)
-	}
-}
-
-// claimIdle gives the reading of an idle connection to the loop.
-func (c *pipeConn) claimIdle() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.role != roleNone || !c.live.Load() {
-		return false
-	}
-	c.role = roleLoop
-	return true
-}
-
-// readOwn is a direct caller reading its own result (see send). When ctx
-// ends first, a read deadline stops the read, the reading goes to the
-// loop and abandoned is true.
-func (c *pipeConn) readOwn(ctx context.Context, r *pipeReq) (abandoned bool) {
-	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { c.interrupt(r) })
-		defer stop()
-	}
-	err := c.readResults(r)
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, os.ErrDeadlineExceeded) && c.handOver(r) {
-		return r.abandon()
-	}
-	c.broken(err)
-	return false
-}
-
-// interrupt stops r's direct caller's read with a read deadline in the
-// past (the read resumes where it stopped: pgproto3 keeps what it read).
-func (c *pipeConn) interrupt(r *pipeReq) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.direct == r && !c.interrupted {
-		c.interrupted = true
-		c.nc.SetReadDeadline(time.Unix(1, 0))
-	}
-}
-
-// handOver gives the reading of an interrupted direct caller to the loop.
-func (c *pipeConn) handOver(r *pipeReq) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.direct != r || !c.interrupted {
-		return false
-	}
-	c.stopDirect()
-	c.role = roleLoop
-	c.wakeLoop()
-	return true
-}
-
-// readResults reads results as the holder of the reading: until own's is
-// complete when own is set (a direct caller), else until nothing is in
-// flight. It returns the error that ended the connection, or a read
-// deadline's.
-func (c *pipeConn) readResults(own *pipeReq) error {
-	rd := &c.rd
-	for {
-		msg, err := rd.fe.Receive()
-		if err != nil {
-			if rd.fatal != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
-				return rd.fatal
-			}
-			return err
-		}
-		switch m := msg.(type) {
-		case *pgproto3.NoticeResponse, *pgproto3.ParameterStatus, *pgproto3.NotificationResponse:
-			continue
-		case *pgproto3.ErrorResponse:
-			if rd.cur == nil {
-				rd.cur = c.front()
-			}
-			if rd.cur == nil {
-				rd.fatal = pgconn.ErrorResponseToPgError(m)
-			} else {
-				rd.cur.err = pgconn.ErrorResponseToPgError(m)
-			}
-			continue
-		}
-		if rd.cur == nil {
-			if rd.cur = c.front(); rd.cur == nil {
-				return fmt.Errorf("pipeline: unexpected %T with no statement in flight", msg)
-			}
-		}
-		switch m := msg.(type) {
-		case *pgproto3.BindComplete, *pgproto3.EmptyQueryResponse:
-		case *pgproto3.DataRow:
-			rd.cur.addRow(m.Values)
-		case *pgproto3.CommandComplete:
-			tag, ok := rd.tags[string(m.CommandTag)]
-			if !ok {
-				tag = pgconn.NewCommandTag(string(m.CommandTag))
-				if len(rd.tags) < pipeMaxTags {
-					rd.tags[tag.String()] = tag
-				}
-			}
-			rd.cur.tag = tag
-		case *pgproto3.ReadyForQuery:
-			rd.cur = nil // before pop, which may hand the reading on
-			r, done := c.pop(own)
-			r.finish(nil)
-			if c.p.nwaiting.Load() > 0 {
-				c.p.dispatchWaiting(c)
-			}
-			if done {
-				return nil
-			}
-		default:
-			return fmt.Errorf("pipeline: unexpected %T", msg)
-		}
-	}
-}
-
 // broken fails every statement in flight on a connection that ended, stops
 // its loop and, unless the pipeline is closing, replaces it in the
 // background.
@@ -469,22 +378,31 @@ func (c *pipeConn) broken(err error) {
 	c.live.Store(false)
 	c.mu.Lock()
 	c.nc.Close()
-	var lost []*pipeReq
+	var lost, unsent []*pipeReq
 	for ; c.n > 0; c.n-- {
-		lost = append(lost, c.ring[c.head])
+		if c.n > c.unsent {
+			lost = append(lost, c.ring[c.head])
+		} else {
+			unsent = append(unsent, c.ring[c.head])
+		}
 		c.ring[c.head] = nil
 		c.head = (c.head + 1) % len(c.ring)
 	}
+	c.unsent, c.open = 0, nil
+	c.wbuf = c.wbuf[:0]
 	c.inflight.Store(0)
 	c.slow.Store(0)
 	c.role, c.direct = roleNone, nil
-	c.rd.cur = nil
+	c.rd.cur, c.rd.skipping = nil, false
 	closing := c.closing
 	quit := c.quit
 	c.quit = nil
 	c.mu.Unlock()
 	if quit != nil {
 		close(quit)
+	}
+	for _, r := range unsent {
+		r.finish(errPipelineUnsent) // never written: it runs elsewhere
 	}
 	for _, r := range lost {
 		if r.err != nil {
@@ -494,7 +412,7 @@ func (c *pipeConn) broken(err error) {
 		}
 	}
 	if _, live := c.p.pick(); !live {
-		c.p.redirectWaiting()
+		c.p.redirectWaiting(errPipelineUnsent)
 	}
 	if quit == nil || closing || c.p.closed.Load() {
 		return

@@ -28,8 +28,16 @@ func (q pipeQuerier) Exec(ctx context.Context, sql string, args ...any) (pgconn.
 		return q.pool().Exec(ctx, sql, args...)
 	}
 	r, err := p.run(ctx, st, sql, args)
-	if err == errPipelineRedirect {
+	switch err {
+	case errPipelineRedirect:
 		return q.pool().Exec(ctx, sql, args...)
+	case errPipelineUnsent:
+		c, err := liveConn(ctx, p.pool)
+		if err != nil {
+			return pgconn.CommandTag{}, err
+		}
+		defer c.Release()
+		return c.Exec(ctx, sql, args...)
 	}
 	if r == nil {
 		return pgconn.CommandTag{}, err
@@ -55,8 +63,11 @@ func (q pipeQuerier) Query(ctx context.Context, sql string, args ...any) (pgx.Ro
 		return q.pool().Query(ctx, sql, args...)
 	}
 	r, err := p.run(ctx, st, sql, args)
-	if err == errPipelineRedirect {
+	switch err {
+	case errPipelineRedirect:
 		return q.pool().Query(ctx, sql, args...)
+	case errPipelineUnsent:
+		return queryLive(ctx, p.pool, sql, args)
 	}
 	if r == nil {
 		return &pipeRows{p: p, err: err, closed: true}, err
@@ -75,8 +86,12 @@ func (q pipeQuerier) QueryRow(ctx context.Context, sql string, args ...any) pgx.
 		return q.pool().QueryRow(ctx, sql, args...)
 	}
 	r, err := p.run(ctx, st, sql, args)
-	if err == errPipelineRedirect {
+	switch err {
+	case errPipelineRedirect:
 		return q.pool().QueryRow(ctx, sql, args...)
+	case errPipelineUnsent:
+		rows, err := queryLive(ctx, p.pool, sql, args)
+		return &scopeRow{rows: rows, err: err}
 	}
 	if r == nil {
 		return &scopeRow{err: err}

@@ -28,7 +28,8 @@ type pipeReq struct {
 	state  atomic.Int32
 	done   chan struct{} // receives once, when the state becomes reqDone
 	st     *pipeStmt
-	msg    []byte // Bind, Execute, Sync
+	msg    []byte // Bind, Execute
+	synced bool   // a Sync follows it (set under its connection's mu)
 	sentAt int64  // Pipeline.now when it was sent
 	slow   bool   // its usual time exceeds StallAfter
 
@@ -61,7 +62,7 @@ func (r *pipeReq) rowsFor(p *Pipeline, err error) *pipeRows {
 }
 
 // encode builds r's messages: Bind of the prepared statement with args,
-// then Execute and Sync.
+// then Execute (the connection adds the Sync).
 func (p *Pipeline) encode(r *pipeReq, st *pipeStmt, args []any) error {
 	if len(args) != len(st.sd.ParamOIDs) {
 		return fmt.Errorf("expected %d arguments, got %d", len(st.sd.ParamOIDs), len(args))
@@ -77,7 +78,7 @@ func (p *Pipeline) encode(r *pipeReq, st *pipeStmt, args []any) error {
 		Parameters:           c.eqb.ParamValues,
 		ResultFormatCodes:    st.resultFormats,
 	}
-	n := 32 + len(st.sd.Name) + len(execSync) + 6*len(args) + 2*len(st.resultFormats)
+	n := 32 + len(st.sd.Name) + len(execute) + 6*len(args) + 2*len(st.resultFormats)
 	for _, v := range c.eqb.ParamValues {
 		n += len(v)
 	}
@@ -89,7 +90,7 @@ func (p *Pipeline) encode(r *pipeReq, st *pipeStmt, args []any) error {
 	if err != nil {
 		return err
 	}
-	r.msg = append(msg, execSync...)
+	r.msg = append(msg, execute...)
 	return nil
 }
 

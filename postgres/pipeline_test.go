@@ -429,19 +429,43 @@ func TestPipelineAvoidsKnownSlowStatement(t *testing.T) {
 func TestPipelineConnectionLoss(t *testing.T) {
 	t.Parallel()
 	bg := context.Background()
-	pool, p := openPipeline(t, postgres.PipelineConfig{Conns: 2, StallAfter: 5 * time.Millisecond})
-	lockPID, release := lockRow(t, pool, 1)
-	defer release()
+	// Two connections that never count as stalled: everything below goes
+	// to the first (fewer than 16 statements in flight), the second idles.
+	pool, p := openPipeline(t, postgres.PipelineConfig{Conns: 2, StallAfter: time.Hour})
+	for id := int64(2); id <= 3; id++ {
+		if _, err := pool.Exec(bg, sqlInsert, id, "row"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, release1 := lockRow(t, pool, 1)
+	lockPID, release2 := lockRow(t, pool, 2)
+	defer release2()
+
+	// An UPDATE of row 1 waits for its lock on the wire; the UPDATEs of
+	// row 2 and the echoes wait behind it to be written. When row 1 is
+	// released they are written together: the first UPDATE of row 2 waits
+	// for its lock, the rest are on the wire behind it.
+	first := goExec(bg, p, sqlBump, int64(1))
+	waitFor(t, "the UPDATE of row 1 in flight", func() bool { return p.Stat().InFlight == 1 })
 	var bumps []<-chan error
 	var echoes []<-chan result
-	for range 10 {
-		bumps = append(bumps, goExec(bg, p, sqlBump, int64(1)))
-	}
-	waitFor(t, "10 UPDATEs in flight", func() bool { return p.Stat().InFlight == 10 })
-	for i := range 10 {
+	for i := range 5 {
+		bumps = append(bumps, goExec(bg, p, sqlBump, int64(2)))
+		waitFor(t, "an UPDATE of row 2 queued", func() bool { return p.Stat().InFlight == 2+2*i })
 		echoes = append(echoes, goEcho(bg, p, int32(i), "lost"))
+		waitFor(t, "an echo queued", func() bool { return p.Stat().InFlight == 3+2*i })
 	}
-	waitFor(t, "20 statements in flight", func() bool { return p.Stat().InFlight == 20 })
+	release1()
+	if err := recv(t, first); err != nil {
+		t.Fatalf("UPDATE of row 1: %v", err)
+	}
+	// Three UPDATEs of row 3 are queued behind those written: when the
+	// connection breaks they have not reached the server.
+	var unsent []<-chan error
+	for range 3 {
+		unsent = append(unsent, goExec(bg, p, sqlBump, int64(3)))
+	}
+	waitFor(t, "13 statements in flight", func() bool { return p.Stat().InFlight == 13 })
 
 	admin, err := pgx.Connect(bg, pg.AdminURL(t))
 	if err != nil {
@@ -449,24 +473,24 @@ func TestPipelineConnectionLoss(t *testing.T) {
 	}
 	defer admin.Close(bg)
 	// End every backend of the database but the lock's own: the
-	// pipeline's two connections among them, whether or not the server
-	// has begun the statements sent into them (a backend that has not
-	// read them yet is still 'idle', so selecting by state could miss
-	// one and leave its UPDATE waiting for the lock), and the pool's idle
-	// ones, which the retries must then pass over.
+	// pipeline's two connections among them and the pool's idle ones,
+	// which the retries must then pass over.
 	_, err = admin.Exec(bg, `select pg_terminate_backend(pid) from pg_stat_activity
 		where datname = $1 and pid <> $2 and pid <> pg_backend_pid()`,
 		pool.Config().ConnConfig.Database, int64(lockPID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every caller returns: the UPDATEs waiting for the lock may have run
-	// or not, so they fail with ErrPipelineConnLost; the echoes behind
-	// them, reads that had no result yet, ran again on a live pooled
-	// connection.
+	// Every caller returns. The UPDATEs of row 2 were written: they may
+	// have run or not, so they fail with ErrPipelineConnLost (here none
+	// ran: the first waited for the lock, the others behind it). The
+	// echoes, reads written with no result yet, ran again on a live pooled
+	// connection. The UPDATEs of row 3 were never written: they ran on a
+	// pooled connection that answered a ping (the pool's idle ones were
+	// terminated too), each once.
 	for _, ch := range bumps {
 		if err := recv(t, ch); !errors.Is(err, postgres.ErrPipelineConnLost) {
-			t.Errorf("UPDATE on a terminated connection: error = %v, want ErrPipelineConnLost", err)
+			t.Errorf("UPDATE written to a terminated connection: error = %v, want ErrPipelineConnLost", err)
 		}
 	}
 	for i, ch := range echoes {
@@ -474,6 +498,22 @@ func TestPipelineConnectionLoss(t *testing.T) {
 			t.Errorf("echo %d on a terminated connection = %+v (%v), want it run again", i, r, r.err)
 		}
 	}
+	for _, ch := range unsent {
+		if err := recv(t, ch); err != nil {
+			t.Errorf("UPDATE not yet written to a terminated connection: %v, want it run on a live pooled connection", err)
+		}
+	}
+	release2()
+	for id, want := range map[int64]int{1: 1, 2: 0, 3: 3} {
+		var n int
+		if err := pool.QueryRow(bg, `select "n" from "pipe_items" where "id" = $1`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Errorf("row %d bumped %d times, want %d", id, n, want)
+		}
+	}
+
 	// Statements keep working (on the pool until the pipeline's
 	// connections are back), and the pipeline reconnects.
 	if r := recv(t, goEcho(bg, p, 1, "after")); r.err != nil || r.n != 1 {

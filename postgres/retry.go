@@ -249,11 +249,21 @@ func (r *connRows) Close() {
 	}
 }
 
-// retryExec runs a write on pool, once more when nothing was sent.
+// retryExec runs a write on pool, and again on a live connection when
+// nothing was sent (a broken idle connection of the pool), as reads are
+// retried: the next idle connection may be broken too.
 func retryExec(ctx context.Context, pool *pgxpool.Pool, sql string, args ...any) (pgconn.CommandTag, error) {
 	tag, err := pool.Exec(ctx, sql, args...)
-	if retryable(ctx, err, false, sql) {
-		return pool.Exec(ctx, sql, args...)
+	for range liveTries {
+		if !retryable(ctx, err, false, sql) {
+			return tag, err
+		}
+		c, cerr := liveConn(ctx, pool)
+		if cerr != nil {
+			return tag, errors.Join(err, cerr)
+		}
+		tag, err = c.Exec(ctx, sql, args...)
+		c.Release()
 	}
 	return tag, err
 }
