@@ -164,7 +164,9 @@ func (c *pipeConn) connect(ctx context.Context) error {
 // transaction; the reads written together share one Sync, so the server
 // flushes their results together (a read changes nothing, so sharing a
 // transaction changes nothing; when one of them fails the server skips
-// those after it up to the Sync, and they run on the pool instead).
+// those after it up to the Sync, and they run on the pool instead). A
+// read known to be slow has a Sync of its own, like a write, so that the
+// results before it are not held back until it ends.
 func (c *pipeConn) send(r *pipeReq, from int32, mayRead bool) (ok, direct bool) {
 	c.mu.Lock()
 	if !c.live.Load() || c.closing || c.n >= len(c.ring) {
@@ -198,16 +200,19 @@ func (c *pipeConn) send(r *pipeReq, from int32, mayRead bool) (ok, direct bool) 
 	}
 	c.inflight.Add(1)
 	c.sent.Add(1)
-	r.synced = false
-	if !r.st.read {
+	// A write, or a statement known to be slow, is its own group: the
+	// Sync before it makes the server send the reads before it at once,
+	// not after it.
+	alone := !r.st.read || r.slow
+	if alone {
 		c.closeGroup()
 	}
 	c.wbuf = append(c.wbuf, r.msg...)
-	if r.st.read {
-		c.open = r
-	} else {
+	r.synced = alone
+	if alone {
 		c.wbuf = append(c.wbuf, syncMsg...)
-		r.synced = true
+	} else {
+		c.open = r
 	}
 	c.unsent++
 	c.flushUnsent()
