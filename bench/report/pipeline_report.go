@@ -97,7 +97,8 @@ func (rp *report) pipelineSection() {
 		"process, %s each per round, rotated round by round; a ratio is the median of the per-round ratios. `pgbench` runs "+
 		"the same statement (`-M prepared`, `-j min(clients, cores)`, random id) on the same table and server over TCP: one "+
 		"statement per transaction (plain), and %d statements in `\\startpipeline … \\endpipeline` (pipelined, one Sync for "+
-		"the %d; the pipeline of aquila sends one Sync per statement, so that an error stays with its statement). "+
+		"the %d; the pipeline of aquila writes the statements that arrive while others are in flight together, each write with "+
+		"its own Sync and the reads of one write sharing one, and runs again on the pool a read skipped after another's error). "+
 		"pgbench's figures are statements per second.", fmtInt(10000), rp.plan.pointRound, pgbenchPipeline, pgbenchPipeline)
 	rp.p("")
 	rp.p("| callers | pipeline calls/s | aquila pool | raw pgxpool | pipeline / pgxpool | pgbench plain | pgbench pipelined | p50 pipeline / pgxpool | p99 pipeline / pgxpool |")
@@ -119,8 +120,8 @@ func (rp *report) pipelineSection() {
 	}
 	rp.p("")
 	rp.p("With a 200 ms statement (`SELECT pg_sleep(0.2)`) kept in flight on the same contender by one more caller, 64 " +
-		"callers' point reads (`BenchmarkPointReadSlow`): a pipeline connection whose results stall gets no new statements " +
-		"while another can take them.")
+		"callers' point reads (`BenchmarkPointReadSlow`): a pipeline connection whose results stall, or that runs a statement " +
+		"known to be slow, gets no new statements while another can take them.")
 	rp.p("")
 	rp.p("| contender | calls/s | p50 | p99 |")
 	rp.p("|---|---:|---:|---:|")
