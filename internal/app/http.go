@@ -76,7 +76,7 @@ func pageOf[R, J any](rows []R, limit int32, toJSON func(R) J, cursor func(R) st
 // listParams checks a keyset list's query string (only after and limit)
 // and parses both, after as an id.
 func listParams(r *http.Request) (after int64, limit int32, err error) {
-	v, err := api.CheckParams(r, "after", "limit")
+	v, err := api.ValidateParams(r, "after", "limit")
 	if err != nil {
 		return 0, 0, err
 	}

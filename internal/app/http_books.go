@@ -93,7 +93,7 @@ func (h *Handler) deleteBook(w http.ResponseWriter, r *http.Request, req *Reques
 // (application/json) body into COPY: records are decoded one at a time, so
 // memory stays flat whatever the body size. All or nothing.
 func (h *Handler) bulkBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
-	mt, err := api.CheckMediaType(r, "application/x-ndjson", "application/json")
+	mt, err := api.ValidateMediaType(r, "application/x-ndjson", "application/json")
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (h *Handler) createTag(w http.ResponseWriter, r *http.Request, req *Request
 }
 
 func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request) error {
-	v, err := api.CheckParams(r, "after", "limit")
+	v, err := api.ValidateParams(r, "after", "limit")
 	if err != nil {
 		return err
 	}
