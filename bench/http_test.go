@@ -33,8 +33,8 @@ const (
 	// round (default 1s).
 	HTTPRoundEnv = "AQUILA_BENCH_HTTP_ROUND"
 	// HTTPProfileEnv, when set, is a file name prefix: after the rounds,
-	// a 5 s CPU profile of each aquila server under the same load is
-	// written to PREFIX-aquila.prof and PREFIX-aquila-nopipe.prof.
+	// a 5 s CPU profile of each server under the same load is written to
+	// PREFIX-aquila.prof, PREFIX-aquila-nopipe.prof and PREFIX-bare.prof.
 	HTTPProfileEnv = "AQUILA_BENCH_HTTP_PROFILE"
 )
 
@@ -63,8 +63,9 @@ type httpServer struct {
 // own 4 (its default), on which this route's statements run while its
 // pool stays idle. Each iteration is a round in which the load generator runs
 // against every server for AQUILA_BENCH_HTTP_ROUND, in an order rotated
-// per round. It reports each server's median requests/s, p50 and p99, and
-// the median per-round ratios of aquila's requests/s to bare's.
+// per round. It reports each server's median requests/s, p50, p99 and CPU
+// time per request (from /proc), and the median per-round ratios of
+// aquila's requests/s to bare's; each round's figures are logged.
 func BenchmarkHTTP(b *testing.B) {
 	bin := httpBinaries(b)
 	dsn := os.Getenv(HTTPDSNEnv)
@@ -90,7 +91,7 @@ func BenchmarkHTTP(b *testing.B) {
 	}
 	servers = append(servers,
 		startHTTPServer(b, "aquila-nopipe", filepath.Join(bin, "aquila"), append(aquilaArgs, "-pipeline=false")...),
-		startHTTPServer(b, "bare", filepath.Join(bin, "httpbare"), "-dsn", dsn, "-max-conns", conns))
+		startHTTPServer(b, "bare", filepath.Join(bin, "httpbare"), "-dsn", dsn, "-max-conns", conns, "-pprof"))
 	load := func(s *httpServer, d time.Duration, seed int) httpResult {
 		b.Helper()
 		out, err := exec.Command(filepath.Join(bin, "httpload"), "-url", s.base+"/books/", "-ids", strconv.Itoa(pointBooks),
@@ -114,36 +115,75 @@ func BenchmarkHTTP(b *testing.B) {
 	p50 := map[string][]float64{}
 	p99 := map[string][]float64{}
 	ratios := map[string][]float64{}
+	cpu := map[string][]float64{}
 	round := 0
 	for b.Loop() {
 		res := map[string]httpResult{}
 		for i := range servers {
 			s := servers[(i+round)%len(servers)]
-			res[s.name] = load(s, d, round+1)
+			before := processCPU(s.cmd.Process.Pid)
+			r := load(s, d, round+1)
+			if before >= 0 {
+				if after := processCPU(s.cmd.Process.Pid); after >= 0 && r.requests > 0 {
+					cpu[s.name] = append(cpu[s.name], float64((after-before).Microseconds())/float64(r.requests))
+				}
+			}
+			res[s.name] = r
 		}
-		for name, r := range res {
-			rps[name] = append(rps[name], r.rps())
-			p50[name] = append(p50[name], r.p50)
-			p99[name] = append(p99[name], r.p99)
-			if name != "bare" {
-				ratios[name] = append(ratios[name], r.rps()/res["bare"].rps())
+		line := fmt.Sprintf("round %d:", round+1)
+		for _, s := range servers {
+			r := res[s.name]
+			rps[s.name] = append(rps[s.name], r.rps())
+			p50[s.name] = append(p50[s.name], r.p50)
+			p99[s.name] = append(p99[s.name], r.p99)
+			line += fmt.Sprintf(" %s %.0f req/s", s.name, r.rps())
+			if s.name != "bare" {
+				ratios[s.name] = append(ratios[s.name], r.rps()/res["bare"].rps())
+				line += fmt.Sprintf(" (%.2fx)", r.rps()/res["bare"].rps())
 			}
 		}
+		b.Log(line)
 		round++
 	}
 	for _, s := range servers {
 		b.ReportMetric(medianFloat(rps[s.name]), s.name+"-req/s")
 		b.ReportMetric(medianFloat(p50[s.name]), s.name+"-p50-µs")
 		b.ReportMetric(medianFloat(p99[s.name]), s.name+"-p99-µs")
+		if len(cpu[s.name]) > 0 {
+			b.ReportMetric(medianFloat(cpu[s.name]), s.name+"-cpu-µs/req")
+		}
 		if s.name != "bare" {
 			b.ReportMetric(medianFloat(ratios[s.name]), s.name+"/bare")
 		}
 	}
 	if prefix := os.Getenv(HTTPProfileEnv); prefix != "" {
-		for _, s := range servers[:2] {
+		for _, s := range servers {
 			profileHTTP(b, s, prefix+"-"+s.name+".prof", func() { load(s, 5*time.Second, 0) })
 		}
 	}
+}
+
+// processCPU returns the CPU time (user and system) the process pid has
+// used so far, from /proc (Linux), or -1 where it cannot be read. Divided
+// by the requests served, it is a server's cost per request, which the
+// other load on a shared machine moves much less than its requests/s.
+func processCPU(pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	_, rest, ok := strings.Cut(string(stat), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	const ticks = 100 // USER_HZ: clock ticks per second of /proc's times
+	return time.Duration(utime+stime) * time.Second / ticks
 }
 
 // profileHTTP writes a CPU profile of s taken while run loads it.

@@ -13,6 +13,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -42,6 +43,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (printed as listening addr=...)")
 	dsn := flag.String("dsn", "", "PostgreSQL DSN")
 	maxConns := flag.Int("max-conns", 4, "pool size")
+	withPprof := flag.Bool("pprof", false, "serve /debug/pprof/ (for CPU profiles under load)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -84,6 +86,9 @@ func main() {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(b)
 	})
+	if *withPprof {
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
