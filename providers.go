@@ -9,5 +9,5 @@ import (
 // provideRequestFunc hands the generated request injector, closed over the
 // app singletons, to the HTTP handler.
 func provideRequestFunc(d *app.Deps) app.RequestFunc {
-	return func(r *http.Request) *app.Request { return newRequest(d, r) }
+	return func(r *http.Request) app.Request { return newRequest(d, r) }
 }

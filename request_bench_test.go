@@ -13,9 +13,10 @@ import (
 	"github.com/aquila-go/aquila/postgres"
 )
 
-// BenchmarkRequestInjector times newRequest, the Wire-generated request
-// injector the handler calls once per request: request id, logger, routing
-// session, read scope, routed queries and the three domain services. The
+// BenchmarkRequestInjector times a request scope's life: newRequest, the
+// Wire-generated request injector the handler calls once per request
+// (request id, logger, routing session, read scope, routed queries and the
+// three domain services), and its Release at the end of the request. The
 // router's pool is opened on a test database but nothing is queried
 // (bench/report runs this benchmark for the seed's DI rows).
 func BenchmarkRequestInjector(b *testing.B) {
@@ -33,6 +34,7 @@ func BenchmarkRequestInjector(b *testing.B) {
 	r.Header.Set("X-Request-Id", "bench-0123456789")
 	b.ReportAllocs()
 	for b.Loop() {
-		newRequest(d, r)
+		req := newRequest(d, r)
+		req.Release()
 	}
 }

@@ -21,7 +21,8 @@ func initHandler(ctx context.Context, d *cli.Deps) (http.Handler, func(), error)
 		app.AppSet, provideRequestFunc))
 }
 
-// newRequest is the request injector, called once per HTTP request.
-func newRequest(d *app.Deps, r *http.Request) *app.Request {
+// newRequest is the request injector, called once per HTTP request; the
+// caller releases the Request when the request ends.
+func newRequest(d *app.Deps, r *http.Request) app.Request {
 	panic(wire.Build(app.RequestSet))
 }

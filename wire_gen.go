@@ -42,8 +42,9 @@ func initHandler(ctx context.Context, d *cli.Deps) (http.Handler, func(), error)
 	}, nil
 }
 
-// newRequest is the request injector, called once per HTTP request.
-func newRequest(d *app.Deps, r *http.Request) *app.Request {
+// newRequest is the request injector, called once per HTTP request; the
+// caller releases the Request when the request ends.
+func newRequest(d *app.Deps, r *http.Request) app.Request {
 	requestID := app.ProvideRequestID(r)
 	requestLog := app.ProvideRequestLogger(d, requestID)
 	session := app.ProvideSession(d)
@@ -54,9 +55,10 @@ func newRequest(d *app.Deps, r *http.Request) *app.Request {
 	catalog := app.ProvideCatalogFromDeps(d)
 	bookService := app.NewBookService(routedQueries, dbtx, modelDBTX, catalog, requestLog)
 	tagService := app.NewTagService(routedQueries, requestLog)
-	request := &app.Request{
+	request := app.Request{
 		ID:      requestID,
 		Log:     requestLog,
+		Session: session,
 		Authors: authorService,
 		Books:   bookService,
 		Tags:    tagService,

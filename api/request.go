@@ -43,8 +43,10 @@ func Logger(ctx context.Context) *slog.Logger {
 // NewRequestID returns the well-formed X-Request-Id of r (up to 64 of
 // [A-Za-z0-9._-]) or a new random one.
 func NewRequestID(r *http.Request) string {
-	if id := r.Header.Get(RequestIDHeader); validRequestID(id) {
-		return id
+	// RequestIDHeader is in canonical form: index the header map
+	// directly instead of canonicalizing the key on every request.
+	if v := r.Header[RequestIDHeader]; len(v) > 0 && validRequestID(v[0]) {
+		return v[0]
 	}
 	return rand.Text()
 }

@@ -168,6 +168,27 @@ func (s *ReadScope) Invalidate() {
 	s.mu.Unlock()
 }
 
+// maxReusedEntries bounds the map a released session's scope keeps for
+// the next request; a larger one is dropped.
+const maxReusedEntries = 64
+
+// reset empties a session's own scope for reuse by another request: no
+// result, no statistics, and a new generation, so a read still recording
+// for the previous request stores nothing. The type map holds only
+// decoding plans and is kept.
+func (s *ReadScope) reset() {
+	s.mu.Lock()
+	s.gen++
+	if len(s.entries) > maxReusedEntries {
+		s.entries = nil
+	} else {
+		clear(s.entries)
+	}
+	s.bytes = 0
+	s.stats = ReadStats{}
+	s.mu.Unlock()
+}
+
 type bypassKey struct{}
 
 // WithoutReadCache returns a context whose reads through a ReadScope go to

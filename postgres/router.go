@@ -103,6 +103,7 @@ type Router struct {
 	auto     querier   // the primary's autocommit statements: pipeline or pool
 	autoRead querier   // auto for a Reader's statements (retried as reads)
 	replicas []*replica
+	sessions sync.Pool // released sessions, reset
 
 	healthy   atomic.Pointer[[]*replica] // the replicas reads may use now
 	next      atomic.Uint64              // round-robin position
@@ -258,8 +259,13 @@ func (r *Router) openPipeline(ctx context.Context, pool *pgxpool.Pool, prepared 
 }
 
 // Session starts a routing session for one request: its reads go to a
-// replica until it writes, and to the primary after that.
+// replica until it writes, and to the primary after that. It reuses a
+// session that [Session.Release] handed back, if any.
 func (r *Router) Session() *Session {
+	if s, ok := r.sessions.Get().(*Session); ok {
+		s.released.Store(false)
+		return s
+	}
 	s := &Session{router: r}
 	s.reader.s = s
 	s.writer.s = s

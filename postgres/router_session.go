@@ -16,6 +16,12 @@ import (
 // [Router.Session]; one must not outlive its request, or every later read
 // would go to the primary. Its methods are safe for concurrent use.
 //
+// Release a session when its request ends, as a pgxpool.Conn: the router
+// hands it, emptied, to a later request instead of allocating one.
+// Releasing is optional (a session that is not released is garbage
+// collected), but nothing may use a session, its Reader or Writer, or a
+// scope its SessionScope returned after releasing it.
+//
 // Reader and Writer have the method set of sqlc's DBTX (Exec, Query,
 // QueryRow, CopyFrom, SendBatch), so either can back a db.Queries:
 //
@@ -23,12 +29,35 @@ import (
 //	q := db.NewRouted(s.Reader(), s.Writer()) // generated: reads on Reader
 type Session struct {
 	router   *Router
+	released atomic.Bool
 	wrote    atomic.Bool
 	onWrite  atomic.Pointer[[]func()]
 	scope    atomic.Pointer[ReadScope] // invalidated on every write
 	ownScope ReadScope                 // the first SessionScope's
 	reader   Reader
 	writer   Writer
+}
+
+// Release ends the session and hands it back to its router for a later
+// [Router.Session]. It empties the session first: its reads go to
+// replicas again, its OnWrite callbacks are dropped and its read scope
+// forgets every result, so nothing of one request reaches the next. A
+// second Release of the same session does nothing.
+func (s *Session) Release() {
+	if s.released.Swap(true) {
+		return
+	}
+	if s.wrote.Load() {
+		s.wrote.Store(false)
+	}
+	if s.onWrite.Load() != nil {
+		s.onWrite.Store(nil)
+	}
+	if s.scope.Load() != nil {
+		s.scope.Store(nil)
+	}
+	s.ownScope.reset()
+	s.router.sessions.Put(s)
 }
 
 // Reader returns the session's read connection: Query and QueryRow run on a

@@ -65,7 +65,8 @@ func NewRequest() *http.Request {
 
 // WireRequest builds the request scope with the Wire-generated injector.
 func WireRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
-	return wirereq.Request(d, r), nil
+	req := wirereq.Request(d, r)
+	return &req, nil
 }
 
 // Graph is the request scope for containers that resolve by type.

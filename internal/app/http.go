@@ -50,8 +50,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handlerFunc is a catalog handler: an api.HandlerFunc that also gets the
 // request's services (the request injector runs once per request, inside
-// the api.Mux's lifecycle).
-type handlerFunc func(w http.ResponseWriter, r *http.Request, req *Request) error
+// the api.Mux's lifecycle). They are passed by value, so that they stay on
+// the stack.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, req Request) error
 
 // page is the response shape of every list.
 type page[T any] struct {

@@ -23,7 +23,7 @@ func toAuthorJSON(a db.Author) authorJSON {
 	return authorJSON{ID: a.ID, Name: a.Name, Email: a.Email, Bio: a.Bio, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
-func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request, req Request) error {
 	var in AuthorInput
 	if err := api.DecodeJSON(w, r, &in); err != nil {
 		return err
@@ -36,7 +36,7 @@ func (h *Handler) createAuthor(w http.ResponseWriter, r *http.Request, req *Requ
 	return api.WriteJSON(w, r, http.StatusCreated, toAuthorJSON(a))
 }
 
-func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func (h *Handler) getAuthor(w http.ResponseWriter, r *http.Request, req *Request
 	return api.WriteJSON(w, r, http.StatusOK, toAuthorJSON(a))
 }
 
-func (h *Handler) updateAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) updateAuthor(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func (h *Handler) updateAuthor(w http.ResponseWriter, r *http.Request, req *Requ
 	return api.WriteJSON(w, r, http.StatusOK, toAuthorJSON(a))
 }
 
-func (h *Handler) deleteAuthor(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) deleteAuthor(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (h *Handler) deleteAuthor(w http.ResponseWriter, r *http.Request, req *Requ
 	return nil
 }
 
-func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req Request) error {
 	after, limit, err := listParams(r)
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func (h *Handler) listAuthors(w http.ResponseWriter, r *http.Request, req *Reque
 	return api.WriteJSON(w, r, http.StatusOK, pageOf(as, limit, toAuthorJSON, func(a db.Author) string { return itoa(a.ID) }))
 }
 
-func (h *Handler) authorBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) authorBooks(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err

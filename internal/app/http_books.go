@@ -36,7 +36,7 @@ func toBookJSON(b db.Book) bookJSON {
 	}
 }
 
-func (h *Handler) getBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) getBook(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func (h *Handler) getBook(w http.ResponseWriter, r *http.Request, req *Request) 
 	return api.WriteJSON(w, r, http.StatusOK, toBookJSON(b))
 }
 
-func (h *Handler) createBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) createBook(w http.ResponseWriter, r *http.Request, req Request) error {
 	var in BookInput
 	if err := api.DecodeJSON(w, r, &in); err != nil {
 		return err
@@ -61,7 +61,7 @@ func (h *Handler) createBook(w http.ResponseWriter, r *http.Request, req *Reques
 	return api.WriteJSON(w, r, http.StatusCreated, toBookJSON(b))
 }
 
-func (h *Handler) updateBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) updateBook(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (h *Handler) updateBook(w http.ResponseWriter, r *http.Request, req *Reques
 	return api.WriteJSON(w, r, http.StatusOK, toBookJSON(b))
 }
 
-func (h *Handler) deleteBook(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) deleteBook(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func (h *Handler) deleteBook(w http.ResponseWriter, r *http.Request, req *Reques
 // bulkBooks streams an NDJSON (application/x-ndjson) or JSON-array
 // (application/json) body into COPY: records are decoded one at a time, so
 // memory stays flat whatever the body size. All or nothing.
-func (h *Handler) bulkBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) bulkBooks(w http.ResponseWriter, r *http.Request, req Request) error {
 	mt, err := api.ValidateMediaType(r, "application/x-ndjson", "application/json")
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func (h *Handler) bulkBooks(w http.ResponseWriter, r *http.Request, req *Request
 // listBooks serves GET /books with the dynamic filters, orders and keyset
 // cursors of BookList's allow-list, e.g.
 // ?author_id=3&published_after=2020-01-01&tag=go&order=-published_on&limit=50&after=<cursor>.
-func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) listBooks(w http.ResponseWriter, r *http.Request, req Request) error {
 	v, err := api.QueryValues(r)
 	if err != nil {
 		return err

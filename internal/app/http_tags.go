@@ -17,7 +17,7 @@ type tagJSON struct {
 
 func toTagJSON(t db.Tag) tagJSON { return tagJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt} }
 
-func (h *Handler) createTag(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) createTag(w http.ResponseWriter, r *http.Request, req Request) error {
 	var in TagInput
 	if err := api.DecodeJSON(w, r, &in); err != nil {
 		return err
@@ -29,7 +29,7 @@ func (h *Handler) createTag(w http.ResponseWriter, r *http.Request, req *Request
 	return api.WriteJSON(w, r, http.StatusCreated, toTagJSON(t))
 }
 
-func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req Request) error {
 	v, err := api.ValidateParams(r, "after", "limit")
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func (h *Handler) listTags(w http.ResponseWriter, r *http.Request, req *Request)
 	return api.WriteJSON(w, r, http.StatusOK, pageOf(ts, limit, toTagJSON, func(t db.Tag) string { return t.Name }))
 }
 
-func (h *Handler) bookTags(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) bookTags(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func bookTagIDs(r *http.Request) (bookID, tagID int64, err error) {
 	return bookID, tagID, err
 }
 
-func (h *Handler) attachTag(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) attachTag(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, tagID, err := bookTagIDs(r)
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func (h *Handler) attachTag(w http.ResponseWriter, r *http.Request, req *Request
 	return nil
 }
 
-func (h *Handler) detachTag(w http.ResponseWriter, r *http.Request, req *Request) error {
+func (h *Handler) detachTag(w http.ResponseWriter, r *http.Request, req Request) error {
 	id, tagID, err := bookTagIDs(r)
 	if err != nil {
 		return err

@@ -43,20 +43,26 @@ func ProvideCatalog() (*catalog.Catalog, error) {
 type RequestID string
 
 // Request holds the request-scoped services, built once per HTTP request by
-// the generated request injector. The services are values inside it, and
-// hold the routed queries by value: with the session (which holds the
-// read scope) a request scope is two allocations.
+// the generated request injector. It is a value, and so are the services
+// inside it, which hold the routed queries by value: a request scope lives
+// on its handler's stack. Its routing session (which holds the read scope)
+// comes from the router's released sessions, and goes back with Release.
 type Request struct {
 	ID      RequestID
 	Log     RequestLog
+	Session *postgres.Session
 	Authors AuthorService
 	Books   BookService
 	Tags    TagService
 }
 
+// Release ends the request scope: its session goes back to the router,
+// emptied. Nothing of the Request may be used after it.
+func (r *Request) Release() { r.Session.Release() }
+
 // RequestFunc builds a Request for r; the root package implements it with
-// the generated request injector.
-type RequestFunc func(r *http.Request) *Request
+// the generated request injector. The caller releases it.
+type RequestFunc func(r *http.Request) Request
 
 // ProvideRequestID is the id the api.Mux gave the request (from a
 // well-formed X-Request-Id header, or random); outside a Mux it is made
@@ -106,7 +112,7 @@ func (l RequestLog) Error(msg string, args ...any) { l.log(slog.LevelError, msg,
 
 // ProvideSession starts the request's routing session: reads go to a
 // healthy replica until the request writes, then to the primary, so a
-// request always reads its own writes.
+// request always reads its own writes. Request.Release releases it.
 func ProvideSession(d *Deps) *postgres.Session {
 	return d.Router.Session()
 }

@@ -122,7 +122,9 @@ func (h *Handler) handleRoutes() {
 	for _, rt := range h.routes() {
 		fn := rt.fn
 		h.mux.Route(rt.doc, func(w http.ResponseWriter, r *http.Request) error {
-			return fn(w, r, h.newRequest(r))
+			req := h.newRequest(r)
+			defer req.Release()
+			return fn(w, r, req)
 		})
 	}
 	h.mux.Handle("/", func(w http.ResponseWriter, r *http.Request) error {

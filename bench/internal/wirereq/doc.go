@@ -12,3 +12,15 @@
 package wirereq
 
 //go:generate sh -c "cd ../../.. && go run ./cmd/aquilagen wire ./bench/internal/wirereq"
+
+import (
+	"github.com/aquila-go/aquila/internal/app"
+	"github.com/aquila-go/aquila/postgres"
+)
+
+// AuthorRequest is the request scope of AuthorScope: the author service and
+// the routing session it runs on, to release at the end of the request.
+type AuthorRequest struct {
+	Session *postgres.Session
+	Authors app.AuthorService
+}

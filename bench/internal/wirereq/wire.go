@@ -12,13 +12,15 @@ import (
 
 // Request is the service's request injector, generated from the same
 // app.RequestSet as newRequest in the root package's wire.go: the request
-// id, the request logger, the queries and the two domain services.
-func Request(d *app.Deps, r *http.Request) *app.Request {
+// id, the request logger, the session, the queries and the three domain
+// services. The caller releases it.
+func Request(d *app.Deps, r *http.Request) app.Request {
 	panic(wire.Build(app.RequestSet))
 }
 
 // AuthorScope is a request scope with one domain service: the request id,
-// the request logger, the queries and the author service.
-func AuthorScope(d *app.Deps, r *http.Request) app.AuthorService {
-	panic(wire.Build(app.RequestSet))
+// the request logger, the session, the queries and the author service. The
+// caller releases its session.
+func AuthorScope(d *app.Deps, r *http.Request) AuthorRequest {
+	panic(wire.Build(app.RequestSet, wire.Struct(new(AuthorRequest), "*")))
 }

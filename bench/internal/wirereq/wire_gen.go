@@ -15,8 +15,9 @@ import (
 
 // Request is the service's request injector, generated from the same
 // app.RequestSet as newRequest in the root package's wire.go: the request
-// id, the request logger, the queries and the two domain services.
-func Request(d *app.Deps, r *http.Request) *app.Request {
+// id, the request logger, the session, the queries and the three domain
+// services. The caller releases it.
+func Request(d *app.Deps, r *http.Request) app.Request {
 	requestID := app.ProvideRequestID(r)
 	requestLog := app.ProvideRequestLogger(d, requestID)
 	session := app.ProvideSession(d)
@@ -27,9 +28,10 @@ func Request(d *app.Deps, r *http.Request) *app.Request {
 	catalog := app.ProvideCatalogFromDeps(d)
 	bookService := app.NewBookService(routedQueries, dbtx, modelDBTX, catalog, requestLog)
 	tagService := app.NewTagService(routedQueries, requestLog)
-	request := &app.Request{
+	request := app.Request{
 		ID:      requestID,
 		Log:     requestLog,
+		Session: session,
 		Authors: authorService,
 		Books:   bookService,
 		Tags:    tagService,
@@ -38,13 +40,18 @@ func Request(d *app.Deps, r *http.Request) *app.Request {
 }
 
 // AuthorScope is a request scope with one domain service: the request id,
-// the request logger, the queries and the author service.
-func AuthorScope(d *app.Deps, r *http.Request) app.AuthorService {
+// the request logger, the session, the queries and the author service. The
+// caller releases its session.
+func AuthorScope(d *app.Deps, r *http.Request) AuthorRequest {
 	session := app.ProvideSession(d)
 	dbtx := app.ProvideDBTX(d, session)
 	routedQueries := app.ProvideQueries(dbtx, session)
 	requestID := app.ProvideRequestID(r)
 	requestLog := app.ProvideRequestLogger(d, requestID)
 	authorService := app.NewAuthorService(routedQueries, dbtx, requestLog)
-	return authorService
+	authorRequest := AuthorRequest{
+		Session: session,
+		Authors: authorService,
+	}
+	return authorRequest
 }
