@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -104,18 +105,23 @@ func (m *Mux) Handle(pattern string, fn HandlerFunc) {
 	if route == "/" {
 		route = "unmatched"
 	}
+	var metrics sync.Map // status code → *routeMetrics of the route
 	m.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		st := &requestState{id: NewRequestID(r), log: m.log}
-		ctx := context.WithValue(r.Context(), requestKey{}, st)
+		// The request's state, its context value and its response writer
+		// are one allocation.
+		rc := &requestContext{Context: r.Context()}
+		rc.state = requestState{id: NewRequestID(r), log: m.log}
+		rc.sw.ResponseWriter = w
+		var ctx context.Context = rc
 		if m.timeout > 0 {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, m.timeout)
 			defer cancel()
 		}
 		r = r.WithContext(ctx)
-		sw := &statusWriter{ResponseWriter: w}
-		sw.Header().Set(RequestIDHeader, st.id)
+		sw := &rc.sw
+		sw.Header().Set(RequestIDHeader, rc.state.id)
 		if err := fn(sw, r); err != nil {
 			WriteError(sw, r, err)
 		}
@@ -124,9 +130,9 @@ func (m *Mux) Handle(pattern string, fn HandlerFunc) {
 		}
 		dur := time.Since(start)
 		if m.requests != nil {
-			code := strconv.Itoa(sw.status)
-			m.requests.WithLabelValues(route, code).Inc()
-			m.duration.WithLabelValues(route, code).Observe(dur.Seconds())
+			rm := m.routeMetrics(&metrics, route, sw.status)
+			rm.requests.Inc()
+			rm.duration.Observe(dur.Seconds())
 		}
 		m.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
@@ -134,8 +140,42 @@ func (m *Mux) Handle(pattern string, fn HandlerFunc) {
 			slog.Int("status", sw.status),
 			slog.Int64("bytes", sw.bytes),
 			slog.Duration("duration", dur),
-			slog.String("request_id", st.id))
+			slog.String("request_id", rc.state.id))
 	})
+}
+
+// requestContext is a request's context in the Mux: the handler's
+// context with the request's state as the requestKey value, and the
+// request's response writer.
+type requestContext struct {
+	context.Context
+	state requestState
+	sw    statusWriter
+}
+
+func (c *requestContext) Value(key any) any {
+	if key == (requestKey{}) {
+		return &c.state
+	}
+	return c.Context.Value(key)
+}
+
+// routeMetrics are the metrics of one route and status code.
+type routeMetrics struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// routeMetrics returns the metrics of route and code, looked up by their
+// labels once and then kept in byCode.
+func (m *Mux) routeMetrics(byCode *sync.Map, route string, code int) *routeMetrics {
+	if v, ok := byCode.Load(code); ok {
+		return v.(*routeMetrics)
+	}
+	c := strconv.Itoa(code)
+	rm := &routeMetrics{requests: m.requests.WithLabelValues(route, c), duration: m.duration.WithLabelValues(route, c)}
+	v, _ := byCode.LoadOrStore(code, rm)
+	return v.(*routeMetrics)
 }
 
 // HandleHTTP registers a plain http.Handler (e.g. /metrics, pprof) without

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -50,6 +51,7 @@ type ReadCache struct {
 	cfg        ReadCacheConfig
 	kinds      sync.Map // SQL text → StatementKind
 	classified atomic.Int64
+	fields     sync.Map // SQL text → []pgconn.FieldDescription, shared by its results
 }
 
 // NewReadCache returns a ReadCache configured by cfg.
@@ -81,6 +83,25 @@ func (c *ReadCache) kind(sql string) StatementKind {
 		}
 	}
 	return k
+}
+
+// fieldsOf returns the field descriptions of a result of sql: a copy of fds
+// kept for sql and shared by every result whose descriptions are equal,
+// rather than a copy per result.
+func (c *ReadCache) fieldsOf(sql string, fds []pgconn.FieldDescription) []pgconn.FieldDescription {
+	if v, ok := c.fields.Load(sql); ok {
+		if kept := v.([]pgconn.FieldDescription); slices.Equal(kept, fds) {
+			return kept
+		}
+	}
+	kept := slices.Clone(fds)
+	if kept == nil {
+		kept = []pgconn.FieldDescription{}
+	}
+	if c.classified.Load() < maxClassified {
+		c.fields.Store(sql, kept)
+	}
+	return kept
 }
 
 // Scope returns a new, empty read scope over db, for one request.
@@ -269,7 +290,7 @@ func (s *ReadScope) queryRead(ctx context.Context, sql string, args []any) (pgx.
 		}
 		return rows, nil
 	}
-	return &recordRows{Rows: rows, s: s, key: key, gen: gen, e: &entry{}}, nil
+	return &recordRows{Rows: rows, s: s, sql: sql, key: key, gen: gen}, nil
 }
 
 // QueryRow runs a query that returns at most one row, serving a read from
@@ -283,7 +304,13 @@ func (s *ReadScope) QueryRow(ctx context.Context, sql string, args ...any) pgx.R
 		return writeRow{Row: s.db.QueryRow(ctx, sql, args...), s: s}
 	}
 	rows, err := s.queryRead(ctx, sql, args)
-	return &scopeRow{rows: rows, err: err}
+	if err != nil {
+		return &scopeRow{err: err}
+	}
+	if rr, ok := rows.(*recordRows); ok {
+		return (*recordRow)(rr)
+	}
+	return &scopeRow{rows: rows}
 }
 
 // SendBatch sends b in one round trip. A batch that holds any statement

@@ -81,7 +81,18 @@ func (r *scopeRow) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
 	}
-	rows := r.rows
+	return scanOne(r.rows, dest)
+}
+
+// recordRow is the Row of a read recorded as it is scanned: its
+// recordRows, seen as a pgx.Row without another allocation.
+type recordRow recordRows
+
+func (r *recordRow) Scan(dest ...any) error { return scanOne((*recordRows)(r), dest) }
+
+// scanOne scans the first row of rows, or returns pgx.ErrNoRows, and
+// closes them.
+func scanOne(rows pgx.Rows, dest []any) error {
 	if !rows.Next() {
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -104,9 +115,10 @@ func (r *scopeRow) Scan(dest ...any) error {
 type recordRows struct {
 	pgx.Rows
 	s        *ReadScope
+	sql      string
 	key      cacheKey
 	gen      uint64
-	e        *entry
+	e        entry // stored by pointer: it is allocated with the rows
 	overflow bool
 	finished bool
 }
@@ -134,13 +146,13 @@ func (r *recordRows) record() {
 	if r.overflow {
 		return
 	}
-	e := r.e
+	e := &r.e
 	if len(e.rows) >= r.s.c.cfg.MaxRows {
 		r.overflow, e.rows = true, nil
 		return
 	}
 	if e.fields == nil {
-		e.fields = append([]pgconn.FieldDescription{}, r.Rows.FieldDescriptions()...)
+		e.fields = r.s.c.fieldsOf(r.sql, r.Rows.FieldDescriptions())
 	}
 	raw := r.Rows.RawValues()
 	row, n := copyRow(raw)
@@ -160,10 +172,10 @@ func (r *recordRows) finish() {
 		return
 	}
 	if r.e.fields == nil {
-		r.e.fields = append([]pgconn.FieldDescription{}, r.Rows.FieldDescriptions()...)
+		r.e.fields = r.s.c.fieldsOf(r.sql, r.Rows.FieldDescriptions())
 	}
 	r.e.tag = r.Rows.CommandTag()
-	r.s.store(r.key, r.gen, r.e)
+	r.s.store(r.key, r.gen, &r.e)
 }
 
 // replayRows is a pgx.Rows over a cached result. pgx offers no such type:
