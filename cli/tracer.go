@@ -47,9 +47,23 @@ type traceStart struct {
 	at    time.Time
 }
 
+// traceCtx is the context a query start returns: its traceStart as the
+// traceKey value, in one allocation with the context.
+type traceCtx struct {
+	context.Context
+	start traceStart
+}
+
+func (c *traceCtx) Value(key any) any {
+	if key == (traceKey{}) {
+		return &c.start
+	}
+	return c.Context.Value(key)
+}
+
 // TraceQueryStart implements pgx.QueryTracer.
 func (t *tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	return context.WithValue(ctx, traceKey{}, &traceStart{sql: d.SQL, args: d.Args, at: time.Now()})
+	return &traceCtx{Context: ctx, start: traceStart{sql: d.SQL, args: d.Args, at: time.Now()}}
 }
 
 // TraceQueryEnd implements pgx.QueryTracer.
@@ -61,7 +75,7 @@ func (t *tracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQuer
 
 // TraceBatchStart implements pgx.BatchTracer.
 func (t *tracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	return context.WithValue(ctx, traceKey{}, &traceStart{label: "batch", at: time.Now()})
+	return &traceCtx{Context: ctx, start: traceStart{label: "batch", at: time.Now()}}
 }
 
 // TraceBatchQuery implements pgx.BatchTracer.
@@ -77,7 +91,7 @@ func (t *tracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatc
 // TraceCopyFromStart implements pgx.CopyFromTracer.
 func (t *tracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromStartData) context.Context {
 	label := "copy " + strings.Join(d.TableName, ".")
-	return context.WithValue(ctx, traceKey{}, &traceStart{label: label, at: time.Now()})
+	return &traceCtx{Context: ctx, start: traceStart{label: label, at: time.Now()}}
 }
 
 // TraceCopyFromEnd implements pgx.CopyFromTracer.
