@@ -40,9 +40,11 @@ type Date time.Time
 // IsZero reports whether d is unset.
 func (d Date) IsZero() bool { return time.Time(d).IsZero() }
 
-// MarshalJSON writes "YYYY-MM-DD".
-func (d Date) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + time.Time(d).Format(time.DateOnly) + `"`), nil
+// MarshalText writes YYYY-MM-DD: in JSON, the string "YYYY-MM-DD" (a
+// TextMarshaler is quoted by encoding/json, where a json.Marshaler's
+// output would be parsed again and compacted).
+func (d Date) MarshalText() ([]byte, error) {
+	return time.Time(d).AppendFormat(make([]byte, 0, len(time.DateOnly)), time.DateOnly), nil
 }
 
 // UnmarshalJSON reads "YYYY-MM-DD".
