@@ -23,6 +23,7 @@ const (
 	pipeMaxSpare         = 64 << 10                     // write buffer kept between writes
 	pipeMaxTags          = 64                           // command tags a connection keeps
 	pipeMinCost          = int64(20 * time.Microsecond) // a statement's cost before it is known
+	pipeWrites           = 2                            // writes in flight on a connection (see send)
 )
 
 // execute is the Execute message (unnamed portal, all rows) that follows
@@ -69,6 +70,7 @@ type pipeConn struct {
 	ring        []*pipeReq
 	head, n     int      // the statements in flight: ring[head], ring[head+1], …
 	unsent      int      // of which the last unsent are in wbuf, not yet written
+	writes      int      // writes whose last statement is not answered yet
 	open        *pipeReq // the last read in wbuf when no Sync follows it yet
 	wbuf        []byte
 	spare       []byte
@@ -132,7 +134,7 @@ func (c *pipeConn) connect(ctx context.Context) error {
 	c.nc, c.pgc = hc.Conn, conn
 	p.traceConn.Store(conn)
 	c.ring = make([]*pipeReq, p.cfg.MaxDepth)
-	c.head, c.n, c.unsent, c.open, c.closing = 0, 0, 0, nil, false
+	c.head, c.n, c.unsent, c.writes, c.open, c.closing = 0, 0, 0, 0, nil, false
 	c.role, c.direct, c.interrupted = roleNone, nil, false
 	c.wbuf, c.spare, c.writing = nil, nil, false
 	c.wake, c.quit = make(chan struct{}, 1), make(chan struct{})
@@ -156,11 +158,12 @@ func (c *pipeConn) connect(ctx context.Context) error {
 // more. direct reports that r went into an idle connection and its caller
 // reads the result (readOwn); only a caller sending its own statement may.
 //
-// r is written at once when nothing is in flight on the connection.
-// Otherwise it waits in wbuf, with whatever else arrives meanwhile, until
-// every statement written before it is answered (or a write in progress
-// ends): then all of them go in one write, and the server reads them in
-// one go. A write carries its own Sync, so it is its own implicit
+// r is written at once when fewer than pipeWrites writes are in flight on
+// the connection (none answered in full yet). Otherwise it waits in wbuf,
+// with whatever else arrives meanwhile, until the oldest write is
+// answered: then all of them go in one write, and the server reads them
+// in one go. With two writes in flight the server works on one while the
+// client hands out the results of the other and gathers the next. A write carries its own Sync, so it is its own implicit
 // transaction; the reads written together share one Sync, so the server
 // flushes their results together (a read changes nothing, so sharing a
 // transaction changes nothing; when one of them fails the server skips
@@ -230,10 +233,10 @@ func (c *pipeConn) closeGroup() {
 }
 
 // flushUnsent writes wbuf when it holds statements, no write is in
-// progress and every statement written before is answered; c.mu is held
-// on entry and released on return.
+// progress and fewer than pipeWrites writes are in flight; c.mu is held on
+// entry and released on return.
 func (c *pipeConn) flushUnsent() {
-	if c.writing || c.unsent == 0 || c.n > c.unsent || c.nc == nil {
+	if c.writing || c.unsent == 0 || c.writes >= pipeWrites || c.nc == nil {
 		c.mu.Unlock()
 		return
 	}
@@ -248,15 +251,17 @@ func (c *pipeConn) wakeLoop() {
 	}
 }
 
-// flush writes wbuf, and again what was appended meanwhile if what it
-// wrote is answered by then; c.mu is held on entry and released on
+// flush writes wbuf, and again what was appended meanwhile while fewer
+// than pipeWrites writes are in flight; c.mu is held on entry and released on
 // return. A failed write closes the connection: its reader then fails
 // every statement in flight.
 func (c *pipeConn) flush() {
 	c.writing = true
 	nc := c.nc
-	for c.unsent > 0 && c.n == c.unsent {
+	for c.unsent > 0 && c.writes < pipeWrites {
 		c.closeGroup()
+		c.ring[(c.head+c.n-1)%len(c.ring)].lastOfWrite = true
+		c.writes++
 		buf := c.wbuf
 		c.wbuf = c.spare[:0]
 		c.unsent = 0
@@ -336,7 +341,11 @@ func (c *pipeConn) pop(own *pipeReq, ran bool) (r *pipeReq, done, write bool) {
 	if c.closing && c.n == 0 {
 		c.terminate()
 	}
-	write = !c.writing && c.unsent > 0 && c.n == c.unsent
+	if r.lastOfWrite {
+		r.lastOfWrite = false
+		c.writes--
+	}
+	write = !c.writing && c.unsent > 0 && c.writes < pipeWrites
 	return r, done, write
 }
 
@@ -393,7 +402,7 @@ func (c *pipeConn) broken(err error) {
 		c.ring[c.head] = nil
 		c.head = (c.head + 1) % len(c.ring)
 	}
-	c.unsent, c.open = 0, nil
+	c.unsent, c.writes, c.open = 0, 0, nil
 	c.wbuf = c.wbuf[:0]
 	c.inflight.Store(0)
 	c.slow.Store(0)

@@ -30,8 +30,10 @@ type pipeReq struct {
 	st     *pipeStmt
 	msg    []byte // Bind, Execute
 	synced bool   // a Sync follows it (set under its connection's mu)
-	sentAt int64  // Pipeline.now when it was sent
-	slow   bool   // its usual time exceeds StallAfter
+
+	lastOfWrite bool  // the last statement of a write (under its connection's mu)
+	sentAt      int64 // Pipeline.now when it was sent
+	slow        bool  // its usual time exceeds StallAfter
 
 	rows [][][]byte // raw values as the server sent them; nil = NULL
 	tag  pgconn.CommandTag

@@ -442,9 +442,10 @@ func TestPipelineConnectionLoss(t *testing.T) {
 	defer release2()
 
 	// An UPDATE of row 1 waits for its lock on the wire; the UPDATEs of
-	// row 2 and the echoes wait behind it to be written. When row 1 is
-	// released they are written together: the first UPDATE of row 2 waits
-	// for its lock, the rest are on the wire behind it.
+	// row 2 and the echoes queue behind it (the first in a second write,
+	// the rest waiting to be written). When row 1 is released the rest are
+	// written together: the first UPDATE of row 2 waits for its lock, the
+	// rest are on the wire behind it.
 	first := goExec(bg, p, sqlBump, int64(1))
 	waitFor(t, "the UPDATE of row 1 in flight", func() bool { return p.Stat().InFlight == 1 })
 	var bumps []<-chan error
