@@ -80,9 +80,10 @@ func liveConn(ctx context.Context, pool *pgxpool.Pool) (*pgxpool.Conn, error) {
 
 // liveTries bounds the retries of one statement on live connections: a
 // connection that answered a ping can still be closed before the statement
-// reaches it when the server ends its backends one by one, so a retry that
-// meets a closed connection again before any row gets one more.
-const liveTries = 2
+// reaches it when the server ends its backends one by one (a busy server
+// takes a while to end them all), so a retry that meets a closed
+// connection again before any row gets another, up to three in all.
+const liveTries = 3
 
 // retryQuery runs sql on pool, and again on a live connection when it
 // fails before its first row and retryable allows it; reader says that a
