@@ -16,6 +16,7 @@ import (
 	"github.com/aquila-go/aquila/cli"
 	"github.com/aquila-go/aquila/internal/app"
 	"github.com/aquila-go/aquila/internal/catalog"
+	"github.com/aquila-go/aquila/postgres"
 )
 
 // The dependency-injection comparison builds the service's request scope,
@@ -44,14 +45,15 @@ import (
 // NewDeps returns the app singletons the request scope depends on, built by
 // the app's own providers: a logger whose handler discards (so that the
 // logger's own formatting does not count as DI), the catalog metadata, the
-// read cache and no database router (nothing is queried; a session only
-// records which router it belongs to).
+// read cache and a router that is never opened (nothing is queried; a
+// session only records which router it belongs to, and goes back to it on
+// Release).
 func NewDeps() (*app.Deps, error) {
 	cat, err := catalog.New()
 	if err != nil {
 		return nil, err
 	}
-	return app.ProvideDeps(nil, slog.New(slog.DiscardHandler), cat, app.ProvideReadCache(cli.Config{})), nil
+	return app.ProvideDeps(new(postgres.Router), slog.New(slog.DiscardHandler), cat, app.ProvideReadCache(cli.Config{})), nil
 }
 
 // NewRequest returns the incoming request every lifecycle is built for. It
@@ -64,9 +66,8 @@ func NewRequest() *http.Request {
 }
 
 // WireRequest builds the request scope with the Wire-generated injector.
-func WireRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
-	req := wirereq.Request(d, r)
-	return &req, nil
+func WireRequest(d *app.Deps, r *http.Request) (app.Request, error) {
+	return wirereq.Request(d, r), nil
 }
 
 // Graph is the request scope for containers that resolve by type.
@@ -173,27 +174,27 @@ func doAdapter(f reflect.Value) do.Provider[any] {
 }
 
 // DigRequest builds the request scope in a new dig container.
-func (g *Graph) DigRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
+func (g *Graph) DigRequest(d *app.Deps, r *http.Request) (app.Request, error) {
 	c := dig.New()
 	if err := c.Provide(func() *app.Deps { return d }); err != nil {
-		return nil, err
+		return app.Request{}, err
 	}
 	if err := c.Provide(func() *http.Request { return r }); err != nil {
-		return nil, err
+		return app.Request{}, err
 	}
 	for _, f := range g.funcs {
 		if err := c.Provide(f.Interface()); err != nil {
-			return nil, err
+			return app.Request{}, err
 		}
 	}
-	var out *app.Request
-	err := c.Invoke(func(req *app.Request) { out = req })
+	var out app.Request
+	err := c.Invoke(func(req *app.Request) { out = *req })
 	return out, err
 }
 
 // DoRequest builds the request scope in a new samber/do injector and shuts
 // it down.
-func (g *Graph) DoRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
+func (g *Graph) DoRequest(d *app.Deps, r *http.Request) (app.Request, error) {
 	i := do.New()
 	do.ProvideNamedValue[any](i, depsType.String(), d)
 	do.ProvideNamedValue[any](i, requestType.String(), r)
@@ -205,9 +206,9 @@ func (g *Graph) DoRequest(d *app.Deps, r *http.Request) (*app.Request, error) {
 		err = rep
 	}
 	if err != nil {
-		return nil, err
+		return app.Request{}, err
 	}
-	return v.(*app.Request), nil
+	return *v.(*app.Request), nil
 }
 
 // CheckRequest reports an error unless every field of req is set.

@@ -17,7 +17,7 @@ func BenchmarkDIRequest(b *testing.B) {
 	}
 	containers := []struct {
 		name  string
-		build func(*app.Deps, *http.Request) (*app.Request, error)
+		build func(*app.Deps, *http.Request) (app.Request, error)
 	}{
 		{"wire", peers.WireRequest},
 		{"dig", g.DigRequest},
@@ -32,16 +32,19 @@ func BenchmarkDIRequest(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			req, err := c.build(d, r)
 			if err == nil {
-				err = peers.CheckRequest(req)
+				err = peers.CheckRequest(&req)
 			}
 			if err != nil {
 				b.Fatal(err)
 			}
+			req.Release()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.build(d, r); err != nil {
+				req, err := c.build(d, r)
+				if err != nil {
 					b.Fatal(err)
 				}
+				req.Release() // the request ends: its session goes back to the router
 			}
 		})
 	}
