@@ -76,8 +76,8 @@ type PipelineConfig struct {
 // whose result its caller then reads itself, as on a pooled connection.
 // Statements that arrive while two writes are in flight on the connection
 // are written together, as soon as the older is answered, and their
-// results come back together: one write and one read for many statements, on the
-// client and on the server. Each write statement carries its own Sync, so
+// results come back together: one write and one read for many statements,
+// on the client and on the server. Each write statement carries its own Sync, so
 // it is its own implicit transaction and its error affects only it; the
 // reads written together share one Sync (a read changes nothing), and
 // when one of them fails, the reads after it that the server skipped run

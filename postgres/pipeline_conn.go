@@ -89,6 +89,7 @@ type pipeConn struct {
 type pipeReading struct {
 	fe       *pgproto3.Frontend
 	cur      *pipeReq // the statement whose messages are being read
+	synced   bool     // a Sync follows cur
 	skipping bool     // an error made the server skip up to the next Sync
 	fatal    error    // an error the server sent with nothing in flight
 	tags     map[string]pgconn.CommandTag
@@ -163,9 +164,10 @@ func (c *pipeConn) connect(ctx context.Context) error {
 // with whatever else arrives meanwhile, until the oldest write is
 // answered: then all of them go in one write, and the server reads them
 // in one go. With two writes in flight the server works on one while the
-// client hands out the results of the other and gathers the next. A write carries its own Sync, so it is its own implicit
-// transaction; the reads written together share one Sync, so the server
-// flushes their results together (a read changes nothing, so sharing a
+// client hands out the results of the other and gathers the next. A write
+// carries its own Sync, so it is its own implicit transaction; the reads
+// written together share one Sync, so the server flushes their results
+// together (a read changes nothing, so sharing a
 // transaction changes nothing; when one of them fails the server skips
 // those after it up to the Sync, and they run on the pool instead). A
 // read known to be slow has a Sync of its own, like a write, so that the
@@ -232,11 +234,14 @@ func (c *pipeConn) closeGroup() {
 	}
 }
 
-// flushUnsent writes wbuf when it holds statements, no write is in
-// progress and fewer than pipeWrites writes are in flight; c.mu is held on
-// entry and released on return.
+// writeDue reports whether wbuf holds statements and fewer than
+// pipeWrites writes are in flight; c.mu is held.
+func (c *pipeConn) writeDue() bool { return c.unsent > 0 && c.writes < pipeWrites }
+
+// flushUnsent writes wbuf when a write is due and none is in progress;
+// c.mu is held on entry and released on return.
 func (c *pipeConn) flushUnsent() {
-	if c.writing || c.unsent == 0 || c.writes >= pipeWrites || c.nc == nil {
+	if c.writing || c.nc == nil || !c.writeDue() {
 		c.mu.Unlock()
 		return
 	}
@@ -251,14 +256,13 @@ func (c *pipeConn) wakeLoop() {
 	}
 }
 
-// flush writes wbuf, and again what was appended meanwhile while fewer
-// than pipeWrites writes are in flight; c.mu is held on entry and released on
-// return. A failed write closes the connection: its reader then fails
-// every statement in flight.
+// flush writes wbuf, and again what was appended meanwhile while a write
+// is due; c.mu is held on entry and released on return. A failed write
+// closes the connection: its reader then fails every statement in flight.
 func (c *pipeConn) flush() {
 	c.writing = true
 	nc := c.nc
-	for c.unsent > 0 && c.writes < pipeWrites {
+	for c.writeDue() {
 		c.closeGroup()
 		c.ring[(c.head+c.n-1)%len(c.ring)].lastOfWrite = true
 		c.writes++
@@ -286,14 +290,17 @@ func (c *pipeConn) flush() {
 	c.mu.Unlock()
 }
 
-// front returns the oldest statement in flight.
-func (c *pipeConn) front() *pipeReq {
+// front returns the oldest statement in flight and whether a Sync
+// follows it (final once the statement is written: a write ends with a
+// Sync).
+func (c *pipeConn) front() (r *pipeReq, synced bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n == 0 {
-		return nil
+		return nil, false
 	}
-	return c.ring[c.head]
+	r = c.ring[c.head]
+	return r, r.synced
 }
 
 // pop removes the oldest statement in flight, whose result is complete
@@ -345,7 +352,7 @@ func (c *pipeConn) pop(own *pipeReq, ran bool) (r *pipeReq, done, write bool) {
 		r.lastOfWrite = false
 		c.writes--
 	}
-	write = !c.writing && c.unsent > 0 && c.writes < pipeWrites
+	write = !c.writing && c.writeDue()
 	return r, done, write
 }
 

@@ -111,11 +111,11 @@ func (c *pipeConn) readResults(own *pipeReq) error {
 			}
 			return err
 		}
-		var done bool
 		switch m := msg.(type) {
 		case *pgproto3.NoticeResponse, *pgproto3.ParameterStatus, *pgproto3.NotificationResponse:
 			continue
 		case *pgproto3.ReadyForQuery:
+			var done bool
 			if rd.skipping {
 				done = c.skipToSync(own)
 			} else {
@@ -130,7 +130,7 @@ func (c *pipeConn) readResults(own *pipeReq) error {
 			continue
 		case *pgproto3.ErrorResponse:
 			if rd.cur == nil {
-				rd.cur = c.front()
+				rd.cur, rd.synced = c.front()
 			}
 			if rd.cur == nil {
 				rd.fatal = pgconn.ErrorResponseToPgError(m)
@@ -139,7 +139,7 @@ func (c *pipeConn) readResults(own *pipeReq) error {
 			rd.cur.err = pgconn.ErrorResponseToPgError(m)
 			// A FATAL error ends the connection: broken fails what is in
 			// flight, this statement with its error.
-			if m.Severity != "FATAL" && m.Severity != "PANIC" && !c.synced(rd.cur) {
+			if m.Severity != "FATAL" && m.Severity != "PANIC" && !rd.synced {
 				rd.skipping = true
 				if c.complete(own, true) {
 					return nil
@@ -148,7 +148,7 @@ func (c *pipeConn) readResults(own *pipeReq) error {
 			continue
 		}
 		if rd.cur == nil {
-			if rd.cur = c.front(); rd.cur == nil {
+			if rd.cur, rd.synced = c.front(); rd.cur == nil {
 				return fmt.Errorf("pipeline: unexpected %T with no statement in flight", msg)
 			}
 		}
@@ -167,7 +167,7 @@ func (c *pipeConn) readResults(own *pipeReq) error {
 				}
 				rd.cur.tag = tag
 			}
-			if !c.synced(rd.cur) && c.complete(own, true) {
+			if !rd.synced && c.complete(own, true) {
 				return nil
 			}
 		default:
@@ -176,16 +176,9 @@ func (c *pipeConn) readResults(own *pipeReq) error {
 	}
 }
 
-// synced reports whether a Sync follows r.
-func (c *pipeConn) synced(r *pipeReq) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return r.synced
-}
-
 // complete hands the current statement's result to its caller, writes the
-// statements waiting in wbuf when it was the last written one, and reports
-// whether the reader is done (pop).
+// statements waiting in wbuf when a write is due (it ended one), and
+// reports whether the reader is done (pop).
 func (c *pipeConn) complete(own *pipeReq, ran bool) (done bool) {
 	c.rd.cur = nil // before pop, which may hand the reading on
 	r, done, write := c.pop(own, ran)
@@ -209,12 +202,12 @@ func (c *pipeConn) complete(own *pipeReq, ran bool) (done bool) {
 // ran.
 func (c *pipeConn) skipToSync(own *pipeReq) (done bool) {
 	for c.rd.skipping {
-		r := c.front()
+		r, synced := c.front()
 		if r == nil {
 			c.rd.skipping = false
 			return false
 		}
-		c.rd.skipping = !c.synced(r)
+		c.rd.skipping = !synced
 		c.rd.cur = r
 		if c.complete(own, false) {
 			return true

@@ -82,7 +82,7 @@ func liveConn(ctx context.Context, pool *pgxpool.Pool) (*pgxpool.Conn, error) {
 // connection that answered a ping can still be closed before the statement
 // reaches it when the server ends its backends one by one (a busy server
 // takes a while to end them all), so a retry that meets a closed
-// connection again before any row gets another, up to three in all.
+// connection again before any row gets another, up to three retries.
 const liveTries = 3
 
 // retryQuery runs sql on pool, and again on a live connection when it
